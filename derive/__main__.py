@@ -1,0 +1,5 @@
+"""``python -m derive``: the same as the ``derive`` command."""
+
+from derive.cli import main
+
+main(prog_name="derive")

@@ -1,0 +1,72 @@
+"""The command line: one click group, each subcommand thin over the library."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from derive import __version__
+from derive.errors import DeriveError
+
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+
+
+def fail(message: str) -> None:
+    """Bad input: one line on stderr, exit status 2, no traceback."""
+    click.echo(f"derive: {message}", err=True)
+    sys.exit(2)
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(__version__, "--version", prog_name="derive")
+def main() -> None:
+    """Differentiate activation functions step by step, as a teacher does at the board."""
+
+
+@main.command()
+@click.argument("target")
+@click.option("--var", default="z", show_default=True, help="The variable to differentiate in.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "latex", "json"]),
+    default="text",
+    show_default=True,
+    help="text for a terminal, latex (align*), json (every step with its expression and proof).",
+)
+@click.option("--standalone", is_flag=True, help="With --format latex: a complete LaTeX document.")
+def steps(target: str, var: str, fmt: str, standalone: bool) -> None:
+    """Derive TARGET step by step: a library name (see `derive list`) or an expression in SymPy syntax."""
+    from derive.pipeline import derive
+
+    try:
+        derivation = derive(target, var=var)
+    except DeriveError as exc:
+        fail(str(exc))
+    if fmt == "json":
+        click.echo(json.dumps(derivation.to_dict(), indent=1, ensure_ascii=False))
+    elif fmt == "latex":
+        click.echo(derivation.to_latex(standalone=standalone))
+    else:
+        click.echo(derivation.to_text(), nl=False)
+
+
+@main.command(name="list")
+def list_() -> None:
+    """The library of activation functions, with their definitions."""
+    from derive.activations import LIBRARY
+    from derive.parse import symbol
+    from derive.printing.text import board_text
+    from derive.board import board_form
+
+    z = symbol("z", variable=True)
+    for entry in LIBRARY:
+        _, body = entry.build(z)
+        aliases = f" (also: {', '.join(entry.aliases)})" if entry.aliases else ""
+        click.echo(f"{entry.name:<10} {entry.title}: g(z) = {board_text(board_form(body))}{aliases}")
+
+
+if __name__ == "__main__":
+    main()

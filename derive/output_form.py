@@ -1,0 +1,221 @@
+"""The output form: g'(z) written as F(g(z)), found by an algorithm, shown as steps.
+
+Finding F (``find_output_form``) eliminates z between y = g(z) and p = g'(z):
+
+1. exponential kernel: when g and g' are rational functions of t = e^{w/L}
+   (every exponential e^{k w} with rational k, w linear in z), solve the
+   polynomial y·Q(t) - P(t) = 0 for t and substitute into g'; this covers
+   the logistic family (any scale, shift or way of writing it) and tanh;
+2. inversion: otherwise solve y = g(z) for z with SymPy's ``solve``.
+
+A candidate F is kept only if F(g(z)) = g'(z) at sample points spread over
+the line; the step checker then proves every line as it proves the others.
+
+Showing F (``output_steps``) takes two lines, as the lecture does: g' written
+through the pieces of g = N/D (each factor of F put over D, so 1 - g becomes
+(D - N)/D, the lecture's (1 + e^{-z} - 1)/(1 + e^{-z})), then F(g(z)).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from math import lcm
+
+from sympy import (
+    Add,
+    Dummy,
+    Expr,
+    Function,
+    Integer,
+    Mul,
+    Pow,
+    Rational,
+    S,
+    Symbol,
+    cancel,
+    count_ops,
+    exp,
+    expand,
+    factor,
+    factor_list,
+    solve,
+    together,
+)
+
+from derive import board
+from derive.steps import Step
+
+G = Symbol("g")
+"""The symbol output forms are written in: F(g)."""
+
+
+@dataclass(frozen=True)
+class OutputForm:
+    """g' = F(g): ``expr`` is F in the symbol ``G``, in the form it is shown."""
+
+    expr: Expr
+    method: str
+
+
+def find_output_form(body: Expr, derivative: Expr, var: Symbol) -> OutputForm | None:
+    """F with derivative = F(body) on the whole line, or None when no method finds one."""
+    for method, candidates in (("exponential kernel", _kernel_candidates), ("inversion", _inversion_candidates)):
+        for candidate in candidates(body, derivative, var):
+            if _holds(candidate, body, derivative, var):
+                return OutputForm(display_form(candidate), method)
+    return None
+
+
+def _kernel_candidates(body: Expr, derivative: Expr, var: Symbol) -> list[Expr]:
+    kernel = _exponential_kernel(body, var)
+    if kernel is None:
+        return []
+    t, to_t = kernel
+    g_t, d_t = together(body.subs(to_t)), together(derivative.subs(to_t))
+    if g_t.has(var) or d_t.has(var) or d_t.has(exp):
+        return []
+    num, den = g_t.as_numer_denom()
+    roots = solve(G * den - num, t)
+    return [cancel(d_t.subs(t, r)) for r in roots]
+
+
+def _exponential_kernel(body: Expr, var: Symbol) -> tuple[Symbol, dict] | None:
+    """t and the substitution e^{k w} -> t^m, when every exponential is of one w."""
+    args = [a.args[0] for a in body.atoms(exp) if a.has(var)]
+    if not args:
+        return None
+    w = args[0]
+    ratios = [cancel(a / w) for a in args]
+    if not all(r.is_Rational for r in ratios):
+        return None
+    scale = lcm(*[Rational(r).q for r in ratios])
+    t = Dummy("t", positive=True)
+    mapping = {exp(a): t ** int(r * scale) for a, r in zip(args, ratios)}
+    # e^{k w} in the derivative too (as e^{-2w} after the quotient rule)
+    for k in range(-4 * scale, 4 * scale + 1):
+        if k:
+            mapping.setdefault(exp(expand(Rational(k, scale) * w)), t**k)
+    return t, mapping
+
+
+def _inversion_candidates(body: Expr, derivative: Expr, var: Symbol) -> list[Expr]:
+    try:
+        inverses = solve(body - G, var)
+    except (NotImplementedError, ValueError):
+        return []
+    return [cancel(together(derivative.subs(var, h))) for h in inverses]
+
+
+def _holds(candidate: Expr, body: Expr, derivative: Expr, var: Symbol, points: int = 12) -> bool:
+    """F(g(z)) = g'(z) at points spread over the line (a filter; the checker proves it)."""
+    if candidate.has(var) or candidate.free_symbols - {G} - body.free_symbols:
+        return False
+    rng = random.Random(0)
+    params = {s: Rational(rng.randint(5, 20), 10) for s in body.free_symbols - {var}}
+    for _ in range(points):
+        z0 = Rational(rng.randint(-3000, 3000), 1000)
+        try:
+            g0 = body.subs(params).subs(var, z0).evalf(30)
+            want = derivative.subs(params).subs(var, z0).evalf(30)
+            have = candidate.subs(params).subs(G, g0).evalf(30)
+        except (ZeroDivisionError, ValueError, TypeError):
+            return False
+        if not (have.is_number and want.is_number) or not have.is_real:
+            return False
+        if abs(have - want) > 1e-20 * (1 + abs(want)):
+            return False
+    return True
+
+
+def display_form(f: Expr) -> Expr:
+    """F written as people write it: factored when that is no longer, constants first (g(1 - g))."""
+    expanded = expand(f)
+    factored = _factored(f)
+    return factored if count_ops(factored) <= count_ops(expanded) else expanded
+
+
+def _factored(f: Expr) -> Expr:
+    """factor(F) with each factor's constant term made positive: -g(g - 1) is g(1 - g)."""
+    coefficient, factors = factor_list(cancel(f), G) if f.is_rational_function(G) else (S.One, [(f, 1)])
+    shown = []
+    for base, power in factors:
+        if base.is_polynomial(G) and base.subs(G, 0).is_negative:
+            base, coefficient = -base, coefficient * (-1) ** power
+        shown.append(Pow(base, power))
+    return Mul(coefficient, *shown) if factors else factor(f)
+
+
+# --- the steps ------------------------------------------------------------
+
+
+def output_steps(form: OutputForm, body: Expr, g_of_var: Expr, quantity: str) -> list[Step]:
+    """The lecture's last two lines: g' through the pieces of g, then F(g(z))."""
+    shown_f = board.board_form(form.expr)
+    steps = []
+    pieces = _as_fraction(board.board_form(body))
+    if pieces is not None:
+        rearranged = _through_pieces(shown_f, *pieces)
+        steps.append(
+            Step(quantity, rearranged, ("rearrange",), "rearrange: write the result through the pieces of g = N/D")
+        )
+    final = board.substitute(shown_f, {G: g_of_var})
+    why = f"substitute g(z) for its definition ({form.method} found g' = F(g))"
+    steps.append(Step(quantity, final, ("output form",), why))
+    return steps
+
+
+def _as_fraction(shown: Expr) -> tuple[Expr, Expr] | None:
+    """(N, D) when the written-out g is N/D."""
+    quotient = board.as_quotient(shown)
+    if quotient is not None:
+        return quotient
+    if board.is_reciprocal(shown) and shown.exp == -1:
+        return S.One, shown.base
+    return None
+
+
+def _through_pieces(shown_f: Expr, num: Expr, den: Expr) -> Expr:
+    """F with g = N/D put in: sums inside products over D^k, powers of g as N^k/D^k."""
+
+    def put(e: Expr, in_product: bool) -> Expr:
+        if e == G:
+            return board.quotient(num, den)
+        if e.is_Pow and e.base == G and e.exp.is_Integer and e.exp > 0:
+            return board.quotient(_power(num, e.exp), den, int(e.exp))
+        if e.is_Add and in_product and e.is_polynomial(G):
+            return _over_denominator(e, num, den)
+        if not e.args:
+            return e
+        inside = e.is_Mul and board.as_negation(e) is None
+        return board.rebuild(e, tuple(put(a, inside) for a in e.args))
+
+    return put(shown_f, False)
+
+
+def _power(e: Expr, k: Integer) -> Expr:
+    if k == 0:
+        return S.One
+    return e if k == 1 or e == S.One else Pow(e, k, evaluate=False)
+
+
+def _over_denominator(poly: Expr, num: Expr, den: Expr) -> Expr:
+    """Σ c_i g^{k_i} as one fraction over D^K, D's own terms written out where D stands alone."""
+    terms = [board.evaluate(t).as_coeff_exponent(G) for t in poly.args]
+    top = max(int(k) for _, k in terms)
+    written: list[Expr] = []
+    for coefficient, k in terms:
+        c = coefficient.as_coeff_Mul()[0] if coefficient.is_Number else coefficient
+        magnitude = board.product(
+            *([] if abs(c) == 1 else [abs(c)]), _power(num, k) if k else S.One, _power(den, top - k)
+        )
+        if magnitude == den and den.is_Add and c > 0:
+            written.extend(den.args)
+        else:
+            written.append(board.neg(magnitude) if c < 0 else magnitude)
+    return board.quotient(Add(*written, evaluate=False), den, top)
+
+
+def g_function(var: Symbol) -> Expr:
+    """g(z), the function itself, as the output form names it."""
+    return Function("g")(var)

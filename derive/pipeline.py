@@ -1,0 +1,132 @@
+"""The top-level ``derive()``: parse, build the rule tree, linearise, rewrite to the output form, check."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from sympy import Expr, Symbol, diff
+from sympy.core.function import AppliedUndef
+
+from derive import activations, check, output_form, rules, steps
+from derive.errors import CannotDifferentiateError, NoVariableError, StepCheckError
+from derive.parse import parse_expression, symbol
+
+_IDENTIFIER = re.compile(r"[A-Za-z_σ][A-Za-z0-9_]*")
+
+
+@dataclass(frozen=True)
+class Function:
+    """What is differentiated: g(var) = head (by name) = body (written out)."""
+
+    name: str
+    title: str
+    variable: Symbol
+    head: Expr | None
+    body: Expr
+
+
+def resolve(target: str | Expr, var: str = "z") -> Function:
+    """A library name or an expression (SymPy syntax, through the whitelist) as a Function."""
+    if isinstance(target, Expr):
+        z = symbol(var, variable=True)
+        body = target.subs(Symbol(var), z)
+        return _checked(Function(str(target), str(target), z, None, body), var)
+    text = target.strip()
+    z = symbol(var, variable=True)
+    if _IDENTIFIER.fullmatch(text) and text != var:
+        entry = activations.require(text)
+        head, body = entry.build(z)
+        return Function(entry.name, entry.title, z, head, body)
+    body = parse_expression(text, var)
+    if not body.has(z) and var == "z" and len(body.free_symbols) == 1:
+        (only,) = body.free_symbols
+        return resolve(text, only.name)
+    return _checked(Function(text, text, z, None, body), var)
+
+
+def _checked(function: Function, var: str) -> Function:
+    if not function.body.has(function.variable):
+        raise NoVariableError(f"the expression does not depend on the variable {var}")
+    return function
+
+
+@dataclass
+class Derivation:
+    """The result of ``derive``: the steps, the derivative and its output form."""
+
+    function: Function
+    tree: rules.Rule
+    steps: list[steps.Step]
+    derivative: Expr
+    output_form: Expr | None
+    output_method: str | None
+    proofs: list[check.Proof] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.function.name
+
+    @property
+    def variable(self) -> Symbol:
+        return self.function.variable
+
+    def to_latex(self, **options: Any) -> str:
+        from derive.render import latex
+
+        return latex.render(self, **options)
+
+    def to_text(self) -> str:
+        from derive.render import text
+
+        return text.render(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        from derive.render import json
+
+        return json.to_dict(self)
+
+    def _repr_latex_(self) -> str:
+        return "$$" + self.to_latex(environment="aligned") + "$$"
+
+
+def derive(target: str | Expr, var: str = "z", check_steps: bool = True) -> Derivation:
+    """Differentiate an activation step by step: a library name or an expression in ``var``."""
+    function = resolve(target, var)
+    tree = rules.rule_tree(function.body, function.variable)
+    if tree.contains_unknown():
+        unknown = next(r for r in tree.walk() if isinstance(r, rules.UnknownRule))
+        raise CannotDifferentiateError(unknown.why().replace("unknown: ", f"cannot differentiate {unknown.expr}: "))
+    lines = steps.definition_steps(function.head, function.body, function.variable)
+    lines += steps.derivative_steps(tree)
+    form = output_form.find_output_form(function.body, tree.derivative, function.variable)
+    g_of_var = output_form.g_function(function.variable)
+    if form is not None:
+        lines += output_form.output_steps(form, function.body, g_of_var, steps.quantity_name(1))
+    derivation = Derivation(
+        function, tree, lines, tree.derivative, form.expr if form else None, form.method if form else None
+    )
+    if check_steps:
+        derivation.proofs = prove_steps(derivation)
+        failed = [(i, p) for i, p in enumerate(derivation.proofs) if not p.ok]
+        if failed:
+            i, proof = failed[0]
+            raise StepCheckError(f"step {i + 1} of {function.name} does not hold ({proof.detail}): a bug in derive")
+    return derivation
+
+
+def prove_steps(derivation: Derivation) -> list[check.Proof]:
+    """A proof for every step that it equals its quantity (g, or g' = d/dz g by SymPy's diff)."""
+    f = derivation.function
+    z = f.variable
+    reference = {"g": f.body, "g'": diff(f.body, z)}
+    g_of_var = output_form.g_function(z)
+    substitutions = {g_of_var: f.body}
+    if isinstance(f.head, AppliedUndef):  # a name the library gave it: true by definition
+        substitutions[f.head] = f.body
+    proofs = []
+    for step in derivation.steps:
+        value = check.step_value(step.expr, substitutions)
+        proofs.append(check.prove_equal(value, reference[step.quantity], z))
+    return proofs

@@ -1,0 +1,166 @@
+"""LaTeX for board forms: SymPy's LatexPrinter, told to keep the order it is given.
+
+Board expressions are unevaluated and already in the order they are written
+(see ``derive.board``); this printer prints each shape as it stands instead
+of reordering and re-fracting it as SymPy's printer does for canonical
+expressions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sympy import Derivative, Expr, S
+from sympy.core.function import AppliedUndef
+from sympy.printing.latex import LatexPrinter
+
+from derive import board
+
+
+class BoardLatexPrinter(LatexPrinter):
+    """Print board expressions term by term, as the lecture writes them."""
+
+    _default_settings: dict[str, Any] = {
+        **LatexPrinter._default_settings,
+        "order": "none",
+        # how d/dz is written: \frac{d}{dz} as in the lecture
+        "derivative_style": "frac",
+        # write (f(z))^2 rather than f^2(z), as the lecture's (g(z))^2
+        "parenthesize_function_powers": True,
+    }
+
+    # --- sums and products ------------------------------------------------
+
+    def _print_Add(self, expr: Expr, order: str | None = None) -> str:
+        parts: list[str] = []
+        for i, term in enumerate(expr.args):
+            negated = board.as_negation(term)
+            if negated is None and term.is_Number and term.is_negative:
+                negated = -term
+            if negated is not None:
+                body = self._term(negated)
+                parts.append(("-" if i == 0 else " - ") + body)
+            else:
+                parts.append(("" if i == 0 else " + ") + self._print(term))
+        return "".join(parts)
+
+    def _term(self, e: Expr) -> str:
+        """A term after a minus sign: a sum must be bracketed."""
+        return self._paren(e) if e.is_Add else self._print(e)
+
+    def _paren(self, e: Expr) -> str:
+        return r"\left(%s\right)" % self._print(e)
+
+    def _print_Mul(self, expr: Expr) -> str:
+        negated = board.as_negation(expr)
+        if negated is not None:
+            return "-" + self._term(negated)
+        quotient = board.as_quotient(expr)
+        if quotient is not None:
+            num, den = quotient
+            return r"\frac{%s}{%s}" % (self._print(num), self._print(den))
+        return self._print_factors(expr.args)
+
+    def _print_factors(self, factors: tuple[Expr, ...]) -> str:
+        out: list[str] = []
+        prev_number = False
+        for f in factors:
+            if f.is_Number and f.is_negative:
+                tex = r"\left(%s\right)" % self._print(f)
+            elif f.is_Add or f.is_Mul:
+                # a sum, a negation or a sub-product inside a product is bracketed
+                tex = self._paren(f)
+            else:
+                tex = self._print(f)
+            if out:
+                out.append(r" \cdot " if (prev_number and f.is_Number) else " ")
+            out.append(tex)
+            prev_number = f.is_Number
+        return "".join(out)
+
+    # --- powers -------------------------------------------------------------
+
+    def _print_Pow(self, expr: Expr) -> str:
+        base, ex = expr.base, expr.exp
+        if board.is_reciprocal(expr):
+            return r"\frac{1}{%s}" % self._print(board.reciprocal_base(expr))
+        if ex == S.Half:
+            return r"\sqrt{%s}" % self._print(base)
+        if ex.is_Rational and ex.q == 2 and ex.p > 0 and ex.p != 1:
+            return r"\left(\sqrt{%s}\right)^{%s}" % (self._print(base), self._print(ex.p))
+        if base == S.Exp1:
+            return r"e^{%s}" % self._print(ex)
+        return r"%s^{%s}" % (self._power_base(base), self._print(ex))
+
+    def _power_base(self, base: Expr) -> str:
+        if base.is_Symbol or (base.is_Integer and base.is_positive):
+            return self._print(base)
+        if base.func.__name__ == "exp" or (
+            base.is_Function and not self._settings["parenthesize_function_powers"]
+        ):
+            return r"\left(%s\right)" % self._print(base)
+        return self._paren(base)
+
+    def _print_ExpBase(self, expr: Expr, exp: str | None = None) -> str:
+        tex = r"e^{%s}" % self._print(expr.args[0])
+        return tex if exp is None else r"\left(%s\right)^{%s}" % (tex, exp)
+
+    # --- derivatives and functions -----------------------------------------
+
+    def _print_Derivative(self, expr: Derivative) -> str:
+        (var, n), = expr.variable_count
+        d = "d" if n == 1 else "d^{%s}" % n
+        dv = "d %s" % self._print(var) if n == 1 else "d %s^{%s}" % (self._print(var), n)
+        return r"\frac{%s}{%s} \left(%s\right)" % (d, dv, self._print(expr.expr))
+
+    def _print_Group(self, expr: Expr, exp: str | None = None) -> str:
+        return self._paren(expr.args[0])
+
+    def _print_Abs(self, expr: Expr, exp: str | None = None) -> str:
+        tex = r"\left|%s\right|" % self._print(expr.args[0])
+        return tex if exp is None else "%s^{%s}" % (tex, exp)
+
+    def _print_Function(self, expr: Expr, exp: str | None = None) -> str:
+        name = self.function_name(expr)
+        if name is None:
+            return super()._print_Function(expr, exp)
+        args = ", ".join(self._print(a) for a in expr.args)
+        tex = r"%s\left(%s\right)" % (name, args)
+        return tex if exp is None else r"\left(%s\right)^{%s}" % (tex, exp)
+
+    # SymPy routes these through their own printers; the board writes them f(x)
+    _print_erf = _print_Function
+    _print_log = _print_Function
+
+    def function_name(self, expr: Expr) -> str | None:
+        """The LaTeX name of a one-line function application, or None for SymPy's own."""
+        func = expr.func
+        if getattr(func, "latex_name", None):
+            return func.latex_name
+        if isinstance(expr, AppliedUndef):
+            return self._hprint_Function(func.__name__)
+        name = func.__name__
+        if name in _NAMES:
+            return _NAMES[name]
+        if name in ("Piecewise", "Max", "Min", "Heaviside", "sign", "DiracDelta"):
+            return None
+        return self._hprint_Function(name)
+
+
+_NAMES = {
+    "log": r"\log",
+    "erf": r"\operatorname{erf}",
+    "atan": r"\arctan",
+    "asinh": r"\operatorname{arsinh}",
+    "atanh": r"\operatorname{artanh}",
+    "acosh": r"\operatorname{arcosh}",
+    "asin": r"\arcsin",
+    "acos": r"\arccos",
+    "sech": r"\operatorname{sech}",
+    "csch": r"\operatorname{csch}",
+}
+
+
+def board_latex(expr: Expr, **settings: Any) -> str:
+    """LaTeX of a board expression (any SymPy expression prints, in its own order)."""
+    return BoardLatexPrinter(settings).doprint(expr)

@@ -1,0 +1,106 @@
+"""One-line Unicode text for board forms, for terminals: σ(z), e^(-z), (1 + e^(-z))², d/dz(u).
+
+The same shapes as the LaTeX printer (``derive.board`` classifies them), printed
+by SymPy's StrPrinter machinery.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sympy import Expr, S
+from sympy.core.function import AppliedUndef
+from sympy.printing.str import StrPrinter
+
+from derive import board
+
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+class BoardTextPrinter(StrPrinter):
+    """Print board expressions in order, one line, with Unicode symbols."""
+
+    _default_settings: dict[str, Any] = {**StrPrinter._default_settings, "order": "none"}
+
+    def _print_Add(self, expr: Expr, order: str | None = None) -> str:
+        out: list[str] = []
+        for i, term in enumerate(expr.args):
+            negated = board.as_negation(term)
+            if negated is None and term.is_Number and term.is_negative:
+                negated = -term
+            if negated is not None:
+                out.append(("-" if i == 0 else " - ") + self._term(negated))
+            else:
+                out.append(("" if i == 0 else " + ") + self._print(term))
+        return "".join(out)
+
+    def _term(self, e: Expr) -> str:
+        return f"({self._print(e)})" if e.is_Add else self._print(e)
+
+    def _atomic(self, e: Expr) -> str:
+        """e as an operand of / or ^: bracketed unless it is a single symbol, number or call."""
+        text = self._print(e)
+        bare = not e.args and not (e.is_Number and (e.is_negative or not e.is_Integer))
+        if bare or e.is_Function or (e.is_Pow and not board.is_reciprocal(e) and e.exp != S.Half):
+            return text
+        return f"({text})"
+
+    def _print_Mul(self, expr: Expr) -> str:
+        negated = board.as_negation(expr)
+        if negated is not None:
+            return "-" + self._term(negated)
+        quotient = board.as_quotient(expr)
+        if quotient is not None:
+            num, den = quotient
+            return f"{self._atomic(num)}/{self._atomic(den)}"
+        out = []
+        for f in expr.args:
+            if (f.is_Number and f.is_negative) or f.is_Add or f.is_Mul:
+                out.append(f"({self._print(f)})")
+            else:
+                out.append(self._print(f))
+        return "·".join(out)
+
+    def _print_Pow(self, expr: Expr, rational: bool = False) -> str:
+        base, ex = expr.base, expr.exp
+        if board.is_reciprocal(expr):
+            return "1/" + self._atomic(board.reciprocal_base(expr))
+        if ex == S.Half:
+            return "√" + self._atomic(base)
+        if base == S.Exp1:
+            return "e^" + self._atomic(ex)
+        if ex.is_Integer:
+            return self._atomic(base) + str(ex).translate(_SUPERSCRIPT)
+        return f"{self._atomic(base)}^{self._atomic(ex)}"
+
+    def _print_Exp1(self, expr: Expr) -> str:
+        return "e"
+
+    def _print_Pi(self, expr: Expr) -> str:
+        return "π"
+
+    def _print_exp(self, expr: Expr) -> str:
+        arg = expr.args[0]
+        return "e^" + (self._print(arg) if arg.is_Symbol else f"({self._print(arg)})")
+
+    def _print_Derivative(self, expr: Expr) -> str:
+        (var, n), = expr.variable_count
+        op = f"d/d{var}" if n == 1 else f"d{str(n).translate(_SUPERSCRIPT)}/d{var}{str(n).translate(_SUPERSCRIPT)}"
+        return f"{op}({self._print(expr.expr)})"
+
+    def _print_Group(self, expr: Expr) -> str:
+        return f"({self._print(expr.args[0])})"
+
+    def _print_Abs(self, expr: Expr) -> str:
+        return f"|{self._print(expr.args[0])}|"
+
+    def _print_Function(self, expr: Expr) -> str:
+        name = getattr(expr.func, "text_name", None) or expr.func.__name__
+        if isinstance(expr, AppliedUndef):
+            name = expr.func.__name__
+        return f"{name}({', '.join(self._print(a) for a in expr.args)})"
+
+
+def board_text(expr: Expr) -> str:
+    """One-line Unicode text of a board expression."""
+    return BoardTextPrinter().doprint(expr)

@@ -1,0 +1,100 @@
+"""From a derivation tree to the lines on the board.
+
+A step says which quantity it equals (``g``, ``g'``, ``g''``, ...), the board
+expression of its right-hand side (unevaluated ``Derivative`` where it still
+shows d/dz), the rules applied and why, in one line of plain English.
+
+The derivative's lines come from the tree level by level, as a teacher works:
+the first line applies the top rule with the inner derivatives still written
+d/dz(u); each next line replaces every such d/dz(u) by what its own rule
+gives: its value at once when the teacher would write it down at once
+(``Rule.immediate``: sums and constant multiples of functions of a z + b),
+otherwise that rule's formula with its own inner derivatives left as d/dz.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sympy import Derivative, Expr, Symbol
+
+from derive import board
+from derive.printing.text import board_text
+from derive.rules import ConstantRule, Rule, VariableRule
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line of a derivation: ``quantity = expr``."""
+
+    quantity: str
+    expr: Expr
+    rules: tuple[str, ...]
+    why: str
+    proof: str | None = field(default=None, compare=False)
+
+    @property
+    def rule(self) -> str:
+        """The rules applied, as one string."""
+        return ", ".join(self.rules)
+
+
+def quantity_name(order: int) -> str:
+    """g, g', g'', ... for the derivative of the given order."""
+    return "g" + "'" * order
+
+
+def derivative_steps(tree: Rule, order: int = 1) -> list[Step]:
+    """The lines of d/dz of the tree's expression, from the top rule to the evaluated result."""
+    quantity = quantity_name(order)
+    pending: dict[Expr, Rule] = {}
+    first = tree.formula(_parts(tree, pending)) if not tree.immediate else _value(tree)
+    steps = [Step(quantity, first, tree.rule_names, tree.why())]
+    expr = first
+    while pending:
+        expanding, pending = pending, {}
+        mapping = {}
+        names: list[str] = []
+        whys: list[str] = []
+        for placeholder, rule in expanding.items():
+            if rule.immediate:
+                mapping[placeholder] = _value(rule)
+                whys.append(f"{board_text(placeholder)} = {board_text(mapping[placeholder])}")
+                names.extend(n for r in rule.walk() for n in r.rule_names if n not in ("constant", "variable"))
+            else:
+                mapping[placeholder] = rule.formula(_parts(rule, pending))
+                whys.append(rule.why())
+                names.extend(rule.rule_names)
+        expr = board.tidy(board.substitute(expr, mapping))
+        reason = "evaluate the inner derivatives: " + "; ".join(whys)
+        steps.append(Step(quantity, expr, tuple(dict.fromkeys(names)), reason))
+    return steps
+
+
+def _parts(rule: Rule, pending: dict[Expr, Rule]) -> list[Expr]:
+    """The parts for a rule's formula: d/dz(u) placeholders, or the value of a trivial one."""
+    parts = []
+    for child in rule.children():
+        if isinstance(child, (ConstantRule, VariableRule)):
+            parts.append(child.derivative)
+        else:
+            placeholder = Derivative(child.shown, child.var)
+            pending[placeholder] = child
+            parts.append(placeholder)
+    return parts
+
+
+def _value(rule: Rule) -> Expr:
+    return board.board_form(rule.derivative)
+
+
+def definition_steps(head: Expr | None, body: Expr, var: Symbol) -> list[Step]:
+    """g(z) = name(z), then = the written-out form (one line when they are the same)."""
+    shown = board.board_form(body)
+    steps = []
+    if head is not None and head != body:
+        steps.append(Step("g", head, ("definition",), "the function, by name"))
+        steps.append(Step("g", shown, ("definition",), "written out in elementary functions"))
+    else:
+        steps.append(Step("g", shown, ("definition",), "the function"))
+    return steps
