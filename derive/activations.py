@@ -47,13 +47,9 @@ LIBRARY: tuple[Activation, ...] = (
     Activation("exp", "Exponential", lambda z: (exp(z), exp(z)), ("exponential",)),
     Activation("arctan", "Arctangent", lambda z: (atan(z), atan(z)), ("atan",)),
     Activation("softsign", "Softsign", _by_name("softsign", lambda z: z / (1 + abs(z)))),
-    Activation(
-        "swish", "Swish (SiLU)", _by_name("swish", lambda z: z / (1 + exp(-symbol("beta") * z))), ("silu",)
-    ),
+    Activation("swish", "Swish (SiLU)", _by_name("swish", lambda z: z / (1 + exp(-symbol("beta") * z))), ("silu",)),
     Activation("gaussian", "Gaussian", _by_name("gaussian", lambda z: exp(-(z**2))), ("gauss",)),
-    Activation(
-        "isru", "Inverse square root unit", _by_name("ISRU", lambda z: z / sqrt(1 + symbol("alpha") * z**2))
-    ),
+    Activation("isru", "Inverse square root unit", _by_name("ISRU", lambda z: z / sqrt(1 + symbol("alpha") * z**2))),
 )
 
 _BY_NAME: dict[str, Activation] = {key: a for a in LIBRARY for key in (a.name, *a.aliases)}

@@ -178,7 +178,7 @@ def substitute(e: Expr, mapping: Mapping[Expr, Expr]) -> Expr:
     if not e.args:
         return e
     args = tuple(substitute(a, mapping) for a in e.args)
-    if all(a is b for a, b in zip(args, e.args)):
+    if all(a is b for a, b in zip(args, e.args, strict=True)):
         return e
     return rebuild(e, args)
 
@@ -188,7 +188,7 @@ def transform(e: Expr, visit: Callable[[Expr], Expr]) -> Expr:
     if not e.args or isinstance(e, Derivative):
         return visit(e)
     args = tuple(transform(a, visit) for a in e.args)
-    node = e if all(a is b for a, b in zip(args, e.args)) else rebuild(e, args)
+    node = e if all(a is b for a, b in zip(args, e.args, strict=True)) else rebuild(e, args)
     return visit(node)
 
 

@@ -57,9 +57,9 @@ def steps(target: str, var: str, fmt: str, standalone: bool) -> None:
 def list_() -> None:
     """The library of activation functions, with their definitions."""
     from derive.activations import LIBRARY
+    from derive.board import board_form
     from derive.parse import symbol
     from derive.printing.text import board_text
-    from derive.board import board_form
 
     z = symbol("z", variable=True)
     for entry in LIBRARY:

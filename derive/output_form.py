@@ -39,6 +39,7 @@ from sympy import (
     expand,
     factor,
     factor_list,
+    simplify,
     solve,
     together,
 )
@@ -91,7 +92,7 @@ def _exponential_kernel(body: Expr, var: Symbol) -> tuple[Symbol, dict] | None:
         return None
     scale = lcm(*[Rational(r).q for r in ratios])
     t = Dummy("t", positive=True)
-    mapping = {exp(a): t ** int(r * scale) for a, r in zip(args, ratios)}
+    mapping = {exp(a): t ** int(r * scale) for a, r in zip(args, ratios, strict=True)}
     # e^{k w} in the derivative too (as e^{-2w} after the quotient rule)
     for k in range(-4 * scale, 4 * scale + 1):
         if k:
@@ -130,9 +131,10 @@ def _holds(candidate: Expr, body: Expr, derivative: Expr, var: Symbol, points: i
 
 def display_form(f: Expr) -> Expr:
     """F written as people write it: factored when that is no longer, constants first (g(1 - g))."""
-    expanded = expand(f)
-    factored = _factored(f)
-    return factored if count_ops(factored) <= count_ops(expanded) else expanded
+    candidates = [_factored(f), expand(f)]
+    if not f.is_rational_function(G):
+        candidates.append(simplify(f))
+    return min(candidates, key=count_ops)
 
 
 def _factored(f: Expr) -> Expr:
@@ -154,7 +156,7 @@ def output_steps(form: OutputForm, body: Expr, g_of_var: Expr, quantity: str) ->
     shown_f = board.board_form(form.expr)
     steps = []
     pieces = _as_fraction(board.board_form(body))
-    if pieces is not None:
+    if pieces is not None and form.expr.is_polynomial(G):
         rearranged = _through_pieces(shown_f, *pieces)
         steps.append(
             Step(quantity, rearranged, ("rearrange",), "rearrange: write the result through the pieces of g = N/D")

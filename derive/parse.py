@@ -136,6 +136,8 @@ class _Builder:
 
     def _Constant(self, node: ast.Constant, depth: int) -> Expr:
         value = node.value
+        if value is True:  # the last condition of a Piecewise
+            return sympy.true
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ParseError(f"{_describe(node)} is not allowed in an expression")
         if isinstance(value, int):
@@ -182,7 +184,7 @@ class _Builder:
     def _Compare(self, node: ast.Compare, depth: int) -> Expr:
         left = self.build(node.left, depth)
         parts = []
-        for op, right_node in zip(node.ops, node.comparators):
+        for op, right_node in zip(node.ops, node.comparators, strict=True):
             rel = _COMPARE.get(type(op))
             if rel is None:
                 raise ParseError(f"the comparison {type(op).__name__} is not allowed")

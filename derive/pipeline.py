@@ -127,6 +127,9 @@ def prove_steps(derivation: Derivation) -> list[check.Proof]:
         substitutions[f.head] = f.body
     proofs = []
     for step in derivation.steps:
+        if step.expr == f.head and isinstance(f.head, AppliedUndef):
+            proofs.append(check.Proof("symbolic", f"by definition of {f.name}"))
+            continue
         value = check.step_value(step.expr, substitutions)
         proofs.append(check.prove_equal(value, reference[step.quantity], z))
     return proofs

@@ -212,7 +212,9 @@ class _OuterRule(Rule):
         v = self.var
         if not self.chained:
             return f"{self.name} rule: " + self.outer_why().replace("u", str(v))
-        return f"chain rule with the {self.name} rule: {self.outer_why()} du/d{v}, with u = {board_text(self.inner.shown)}"
+        return (
+            f"chain rule with the {self.name} rule: {self.outer_why()} du/d{v}, with u = {board_text(self.inner.shown)}"
+        )
 
     @cached_property
     def immediate(self) -> bool:
@@ -303,9 +305,7 @@ class ProductRule(Rule):
 
     def formula(self, parts: Sequence[Expr]) -> Expr:
         shown = [f.shown for f in self.factors]
-        return board.total(
-            *[board.product(*shown[:i], part, *shown[i + 1 :]) for i, part in enumerate(parts)]
-        )
+        return board.total(*[board.product(*shown[:i], part, *shown[i + 1 :]) for i, part in enumerate(parts)])
 
     def why(self) -> str:
         v = self.var
@@ -343,7 +343,7 @@ class PiecewiseRule(Rule):
         return self.pieces
 
     def formula(self, parts: Sequence[Expr]) -> Expr:
-        return Piecewise(*zip(parts, self.conditions), evaluate=False)
+        return Piecewise(*zip(parts, self.conditions, strict=True), evaluate=False)
 
     def why(self) -> str:
         return "differentiate each piece on the open interval where it holds"

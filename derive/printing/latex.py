@@ -95,9 +95,7 @@ class BoardLatexPrinter(LatexPrinter):
     def _power_base(self, base: Expr) -> str:
         if base.is_Symbol or (base.is_Integer and base.is_positive):
             return self._print(base)
-        if base.func.__name__ == "exp" or (
-            base.is_Function and not self._settings["parenthesize_function_powers"]
-        ):
+        if base.func.__name__ == "exp" or (base.is_Function and not self._settings["parenthesize_function_powers"]):
             return r"\left(%s\right)" % self._print(base)
         return self._paren(base)
 
@@ -108,7 +106,7 @@ class BoardLatexPrinter(LatexPrinter):
     # --- derivatives and functions -----------------------------------------
 
     def _print_Derivative(self, expr: Derivative) -> str:
-        (var, n), = expr.variable_count
+        ((var, n),) = expr.variable_count
         d = "d" if n == 1 else "d^{%s}" % n
         dv = "d %s" % self._print(var) if n == 1 else "d %s^{%s}" % (self._print(var), n)
         return r"\frac{%s}{%s} \left(%s\right)" % (d, dv, self._print(expr.expr))

@@ -41,7 +41,11 @@ class BoardTextPrinter(StrPrinter):
         """e as an operand of / or ^: bracketed unless it is a single symbol, number or call."""
         text = self._print(e)
         bare = not e.args and not (e.is_Number and (e.is_negative or not e.is_Integer))
-        if bare or e.is_Function or (e.is_Pow and not board.is_reciprocal(e) and e.exp != S.Half):
+        if (
+            bare
+            or (e.is_Function and e.func.__name__ != "exp")
+            or (e.is_Pow and not board.is_reciprocal(e) and e.exp != S.Half)
+        ):
             return text
         return f"({text})"
 
@@ -84,7 +88,7 @@ class BoardTextPrinter(StrPrinter):
         return "e^" + (self._print(arg) if arg.is_Symbol else f"({self._print(arg)})")
 
     def _print_Derivative(self, expr: Expr) -> str:
-        (var, n), = expr.variable_count
+        ((var, n),) = expr.variable_count
         op = f"d/d{var}" if n == 1 else f"d{str(n).translate(_SUPERSCRIPT)}/d{var}{str(n).translate(_SUPERSCRIPT)}"
         return f"{op}({self._print(expr.expr)})"
 

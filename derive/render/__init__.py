@@ -27,7 +27,7 @@ def walk(derivation: Derivation) -> Iterator[Line]:
     var = derivation.variable.name
     previous = None
     proofs = derivation.proofs or [None] * len(derivation.steps)
-    for i, (step, proof) in enumerate(zip(derivation.steps, proofs)):
+    for i, (step, proof) in enumerate(zip(derivation.steps, proofs, strict=True)):
         lhs = f"{step.quantity}({var})" if step.quantity != previous else None
         previous = step.quantity
         yield Line(i, step, lhs, str(proof) if proof is not None else None)

@@ -1,0 +1,73 @@
+"""The rule engine: each rule is a node that evaluates to SymPy's derivative, and the tree is data."""
+
+from __future__ import annotations
+
+import pytest
+from sympy import Abs, Symbol, atan, cos, cosh, diff, erf, exp, log, simplify, sin, sinh, sqrt, tanh
+
+from derive import CannotDifferentiateError, DeriveError, derive
+from derive.rules import (
+    ConstantMultipleRule,
+    ConstantRule,
+    ExponentialRule,
+    FunctionRule,
+    PowerRule,
+    ProductRule,
+    QuotientRule,
+    SumRule,
+    UnknownRule,
+    rule_tree,
+)
+
+z = Symbol("z", real=True)
+a = Symbol("a", positive=True)
+
+CASES = [
+    (a, ConstantRule, ("constant",)),
+    (z + exp(z), SumRule, ("sum",)),
+    (3 * sin(z), ConstantMultipleRule, ("constant multiple",)),
+    (z**3, PowerRule, ("power",)),
+    (1 / (1 + exp(-z)), PowerRule, ("chain", "power")),
+    (sqrt(1 + z**2), PowerRule, ("chain", "power")),
+    (exp(z**2), FunctionRule, ("chain", "exponential")),
+    (2**z, ExponentialRule, ("exponential",)),
+    (log(1 + z**2), FunctionRule, ("chain", "logarithm")),
+    (z * sin(z), ProductRule, ("product",)),
+    (sin(z) / (1 + z**2), QuotientRule, ("quotient",)),
+    (tanh(2 * z), FunctionRule, ("chain", "tanh")),
+    (sinh(z), FunctionRule, ("sinh",)),
+    (cosh(z), FunctionRule, ("cosh",)),
+    (cos(z), FunctionRule, ("cosine",)),
+    (atan(z), FunctionRule, ("arctan",)),
+    (Abs(z), FunctionRule, ("absolute value",)),
+    (erf(z), FunctionRule, ("erf",)),
+]
+
+
+@pytest.mark.parametrize("expr, kind, names", CASES, ids=[str(c[0]) for c in CASES])
+def test_rule_is_chosen_and_evaluates_to_the_derivative(expr, kind, names):
+    tree = rule_tree(expr, z)
+    assert isinstance(tree, kind)
+    assert tree.rule_names == names
+    assert simplify(tree.eval() - diff(expr, z)) == 0
+    assert tree.why()
+
+
+def test_tree_records_sub_derivations():
+    tree = rule_tree(1 / (1 + exp(-z)), z)
+    (inner,) = tree.children()
+    assert isinstance(inner, SumRule)
+    assert [type(c).__name__ for c in inner.children()] == ["ConstantRule", "FunctionRule"]
+    assert [r.name for r in tree.walk()][:2] == ["power", "sum"]
+
+
+def test_unknown_is_explicit():
+    tree = rule_tree(z**z, z)
+    assert isinstance(tree, UnknownRule)
+    assert tree.contains_unknown()
+    with pytest.raises(CannotDifferentiateError):
+        tree.eval()
+    with pytest.raises(CannotDifferentiateError) as err:
+        derive("z**z")
+    assert isinstance(err.value, DeriveError)
+    assert "cannot differentiate" in str(err.value)
