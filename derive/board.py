@@ -60,6 +60,24 @@ def as_quotient(e: Expr) -> tuple[Expr, Expr] | None:
     return None
 
 
+def signed_terms(e: Expr) -> list[tuple[str, Expr]]:
+    """A sum's terms as (sign, magnitude), in order: the sign is '+' or '-'."""
+    out = []
+    for term in e.args:
+        negated = as_negation(term)
+        if negated is None and term.is_Number and term.is_negative:
+            negated = -term
+        out.append(("-", negated) if negated is not None else ("+", term))
+    return out
+
+
+def join_signed(parts: list[tuple[str, str]]) -> str:
+    """'a + b - c' from [('+', 'a'), ('+', 'b'), ('-', 'c')], a leading '+' left out."""
+    return "".join(
+        (sign if sign == "-" else "") + text if i == 0 else f" {sign} {text}" for i, (sign, text) in enumerate(parts)
+    )
+
+
 def reciprocal_base(e: Expr) -> Expr:
     """D^k for the reciprocal ``Pow(D, -k)``."""
     k = -e.exp

@@ -32,17 +32,9 @@ class BoardLatexPrinter(LatexPrinter):
     # --- sums and products ------------------------------------------------
 
     def _print_Add(self, expr: Expr, order: str | None = None) -> str:
-        parts: list[str] = []
-        for i, term in enumerate(expr.args):
-            negated = board.as_negation(term)
-            if negated is None and term.is_Number and term.is_negative:
-                negated = -term
-            if negated is not None:
-                body = self._term(negated)
-                parts.append(("-" if i == 0 else " - ") + body)
-            else:
-                parts.append(("" if i == 0 else " + ") + self._print(term))
-        return "".join(parts)
+        return board.join_signed(
+            [(sign, self._term(t) if sign == "-" else self._print(t)) for sign, t in board.signed_terms(expr)]
+        )
 
     def _term(self, e: Expr) -> str:
         """A term after a minus sign: a sum must be bracketed."""

@@ -23,16 +23,9 @@ class BoardTextPrinter(StrPrinter):
     _default_settings: dict[str, Any] = {**StrPrinter._default_settings, "order": "none"}
 
     def _print_Add(self, expr: Expr, order: str | None = None) -> str:
-        out: list[str] = []
-        for i, term in enumerate(expr.args):
-            negated = board.as_negation(term)
-            if negated is None and term.is_Number and term.is_negative:
-                negated = -term
-            if negated is not None:
-                out.append(("-" if i == 0 else " - ") + self._term(negated))
-            else:
-                out.append(("" if i == 0 else " + ") + self._print(term))
-        return "".join(out)
+        return board.join_signed(
+            [(sign, self._term(t) if sign == "-" else self._print(t)) for sign, t in board.signed_terms(expr)]
+        )
 
     def _term(self, e: Expr) -> str:
         return f"({self._print(e)})" if e.is_Add else self._print(e)
