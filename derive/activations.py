@@ -11,7 +11,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sympy import Expr, Function, Symbol, atan, exp, log, sqrt, tanh
+from sympy import (
+    Abs,
+    Expr,
+    Function,
+    Max,
+    Piecewise,
+    Rational,
+    S,
+    Symbol,
+    asinh,
+    atan,
+    erf,
+    exp,
+    log,
+    pi,
+    sin,
+    sqrt,
+    tanh,
+)
 
 from derive.errors import UnknownActivationError
 from derive.functions import sigmoid
@@ -40,16 +58,72 @@ def _by_name(name: str, body: Callable[[Symbol], Expr]) -> Callable[[Symbol], tu
     return lambda z: (_named(name)(z), body(z))
 
 
+def _p(name: str) -> Symbol:
+    return symbol(name)
+
+
+def _elu(z: Symbol, scale: Expr = S.One, inner: Expr = S.One) -> Expr:
+    alpha = _p("alpha")
+    return Piecewise((scale * z, z > 0), (scale * alpha * (exp(z / inner) - 1), True))
+
+
 LIBRARY: tuple[Activation, ...] = (
     Activation("sigmoid", "Logistic function", _exp_rewrite(sigmoid), ("logistic", "sigma", "σ")),
     Activation("tanh", "tanh", _exp_rewrite(tanh), ("hyperbolic_tangent",)),
     Activation("softplus", "Softplus", _by_name("softplus", lambda z: log(1 + exp(z)))),
+    Activation(
+        "softplus_beta",
+        "Softplus with β",
+        _by_name("softplus", lambda z: log(1 + exp(_p("beta") * z)) / _p("beta")),
+        ("softplus-beta",),
+    ),
     Activation("exp", "Exponential", lambda z: (exp(z), exp(z)), ("exponential",)),
+    Activation("elu", "ELU", _by_name("ELU", _elu)),
+    Activation("celu", "CELU", _by_name("CELU", lambda z: _elu(z, inner=_p("alpha")))),
+    Activation("selu", "SELU", _by_name("SELU", lambda z: _elu(z, scale=_p("lambda")))),
+    Activation("softsign", "Softsign", _by_name("softsign", lambda z: z / (1 + Abs(z)))),
     Activation("arctan", "Arctangent", lambda z: (atan(z), atan(z)), ("atan",)),
-    Activation("softsign", "Softsign", _by_name("softsign", lambda z: z / (1 + abs(z)))),
-    Activation("swish", "Swish (SiLU)", _by_name("swish", lambda z: z / (1 + exp(-symbol("beta") * z))), ("silu",)),
+    Activation("arcsinh", "Inverse hyperbolic sine", lambda z: (asinh(z), asinh(z)), ("asinh", "arsinh")),
+    Activation(
+        "logsigmoid", "Log-sigmoid", _by_name("logsigmoid", lambda z: -log(1 + exp(-z))), ("log_sigmoid", "log-sigmoid")
+    ),
+    Activation(
+        "hard_sigmoid",
+        "Hard sigmoid",
+        _by_name("hardsigmoid", lambda z: Piecewise((0, z <= -3), (1, z >= 3), (z / 6 + S.Half, True))),
+        ("hardsigmoid", "hard-sigmoid"),
+    ),
+    Activation(
+        "hard_tanh",
+        "Hard tanh",
+        _by_name("hardtanh", lambda z: Piecewise((-1, z < -1), (1, z > 1), (z, True))),
+        ("hardtanh", "hard-tanh"),
+    ),
+    Activation("relu", "ReLU", _by_name("ReLU", lambda z: Max(0, z))),
+    Activation(
+        "leaky_relu",
+        "Leaky ReLU",
+        _by_name("LeakyReLU", lambda z: Piecewise((z, z > 0), (_p("alpha") * z, True))),
+        ("leakyrelu", "leaky-relu"),
+    ),
+    Activation("swish", "Swish", _by_name("swish", lambda z: z / (1 + exp(-_p("beta") * z))), ("silu",)),
+    Activation("mish", "Mish", _by_name("mish", lambda z: z * tanh(log(1 + exp(z))))),
+    Activation("gelu", "GELU", _by_name("GELU", lambda z: z / 2 * (1 + erf(z / sqrt(2))))),
+    Activation(
+        "gelu_tanh",
+        "GELU, tanh approximation",
+        _by_name(
+            "GELU",
+            lambda z: z / 2 * (1 + tanh(sqrt(2 / pi) * (z + Rational("0.044715") * z**3))),
+        ),
+        ("gelu-tanh",),
+    ),
+    Activation("lisht", "LiSHT", _by_name("LiSHT", lambda z: z * tanh(z))),
+    Activation("isru", "Inverse square root unit", _by_name("ISRU", lambda z: z / sqrt(1 + _p("alpha") * z**2))),
+    Activation("bent_identity", "Bent identity", _by_name("bent", lambda z: (sqrt(z**2 + 1) - 1) / 2 + z), ("bent",)),
+    Activation("squareplus", "Squareplus", _by_name("squareplus", lambda z: (z + sqrt(z**2 + _p("b"))) / 2)),
     Activation("gaussian", "Gaussian", _by_name("gaussian", lambda z: exp(-(z**2))), ("gauss",)),
-    Activation("isru", "Inverse square root unit", _by_name("ISRU", lambda z: z / sqrt(1 + symbol("alpha") * z**2))),
+    Activation("sine", "Sine", lambda z: (sin(z), sin(z)), ("sin",)),
 )
 
 _BY_NAME: dict[str, Activation] = {key: a for a in LIBRARY for key in (a.name, *a.aliases)}

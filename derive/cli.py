@@ -53,6 +53,37 @@ def steps(target: str, var: str, fmt: str, standalone: bool) -> None:
         click.echo(derivation.to_text(), nl=False)
 
 
+LECTURE = ("sigmoid", "tanh")
+
+
+def lecture_outputs() -> dict[str, str]:
+    """The generated files of outputs/, by name."""
+    from derive.pipeline import derive
+
+    out = {}
+    for name in LECTURE:
+        derivation = derive(name)
+        out[f"{name}.json"] = json.dumps(derivation.to_dict(), indent=1, ensure_ascii=False) + "\n"
+        out[f"{name}.tex"] = derivation.to_latex() + "\n"
+    return out
+
+
+@main.command()
+@click.argument("directory", default="outputs", type=click.Path(file_okay=False))
+def outputs(directory: str) -> None:
+    """Regenerate the lecture's artifacts in DIRECTORY (default: outputs)."""
+    from pathlib import Path
+
+    from derive.files import write_atomic
+
+    try:
+        Path(directory).mkdir(parents=True, exist_ok=True)
+        for name, text in lecture_outputs().items():
+            click.echo(f"wrote {write_atomic(Path(directory) / name, text)}")
+    except (DeriveError, OSError) as exc:
+        fail(str(exc))
+
+
 @main.command(name="list")
 def list_() -> None:
     """The library of activation functions, with their definitions."""

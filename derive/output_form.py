@@ -28,17 +28,20 @@ from sympy import (
     Expr,
     Function,
     Integer,
-    Mul,
     Pow,
     Rational,
     S,
     Symbol,
     cancel,
     count_ops,
+    degree,
     exp,
     expand,
     factor,
     factor_list,
+    groebner,
+    powdenest,
+    radsimp,
     simplify,
     solve,
     together,
@@ -59,12 +62,15 @@ class OutputForm:
     method: str
 
 
-def find_output_form(body: Expr, derivative: Expr, var: Symbol) -> OutputForm | None:
-    """F with derivative = F(body) on the whole line, or None when no method finds one."""
-    for method, candidates in (("exponential kernel", _kernel_candidates), ("inversion", _inversion_candidates)):
+def find_output_form(
+    body: Expr, derivative: Expr, var: Symbol, interval: tuple[float, float] = (-3.0, 3.0)
+) -> OutputForm | None:
+    """F with derivative = F(body) on the interval (the line by default), or None when no method finds one."""
+    for method, candidates in _METHODS:
         for candidate in candidates(body, derivative, var):
-            if _holds(candidate, body, derivative, var):
-                return OutputForm(display_form(candidate), method)
+            if _holds(candidate, body, derivative, var, interval):
+                shown = [c for c in display_candidates(candidate) if _holds(c, body, derivative, var, interval)]
+                return OutputForm(min(shown, key=count_ops), method)
     return None
 
 
@@ -100,7 +106,44 @@ def _exponential_kernel(body: Expr, var: Symbol) -> tuple[Symbol, dict] | None:
     return t, mapping
 
 
+def _radical_candidates(body: Expr, derivative: Expr, var: Symbol) -> list[Expr]:
+    """Square roots as symbols s with s² = h: eliminate z and s (a lex Gröbner basis), solve for g'."""
+    radicals = sorted({p.base for p in (body.atoms(Pow) | derivative.atoms(Pow)) if p.exp.is_Rational and p.exp.q == 2})
+    if not radicals or len(radicals) > 2:
+        return []
+    roots = [Dummy(f"s{i}", positive=True) for i in range(len(radicals))]
+    slope = Dummy("p")
+
+    def algebraic(e: Expr) -> Expr:
+        for h, r in zip(radicals, roots, strict=True):
+            e = e.replace(
+                lambda x, h=h: x.is_Pow and x.base == h and x.exp.is_Rational and x.exp.q == 2,
+                lambda x, r=r: r ** int(2 * x.exp),
+            )
+        return together(e)
+
+    g_num, g_den = algebraic(body).as_numer_denom()
+    d_num, d_den = algebraic(derivative).as_numer_denom()
+    equations = [G * g_den - g_num, slope * d_den - d_num] + [r**2 - h for h, r in zip(radicals, roots, strict=True)]
+    if any(e.has(exp) or not e.is_polynomial(var, *roots, slope, G) for e in equations):
+        return []
+    basis = groebner(equations, var, *roots, slope, G, order="lex")
+    relations = [b for b in basis.exprs if not b.has(var) and not any(b.has(r) for r in roots) and b.has(slope)]
+    out: list[Expr] = []
+    for relation in relations:
+        for factor_, _ in factor_list(relation)[1]:
+            if factor_.has(slope) and degree(factor_, slope) <= 2:
+                out += solve(factor_, slope)
+    return out
+
+
+MAX_INVERSION_OPS = 20
+"""SymPy's solve can run for minutes on large expressions: inversion is tried on small ones only."""
+
+
 def _inversion_candidates(body: Expr, derivative: Expr, var: Symbol) -> list[Expr]:
+    if count_ops(body) > MAX_INVERSION_OPS:
+        return []
     try:
         inverses = solve(body - G, var)
     except (NotImplementedError, ValueError):
@@ -108,14 +151,25 @@ def _inversion_candidates(body: Expr, derivative: Expr, var: Symbol) -> list[Exp
     return [cancel(together(derivative.subs(var, h))) for h in inverses]
 
 
-def _holds(candidate: Expr, body: Expr, derivative: Expr, var: Symbol, points: int = 12) -> bool:
-    """F(g(z)) = g'(z) at points spread over the line (a filter; the checker proves it)."""
+_METHODS = (
+    ("exponential kernel", _kernel_candidates),
+    ("algebraic elimination", _radical_candidates),
+    ("inversion", _inversion_candidates),
+)
+
+
+def _holds(
+    candidate: Expr, body: Expr, derivative: Expr, var: Symbol, interval: tuple[float, float] = (-3.0, 3.0)
+) -> bool:
+    """F(g(z)) = g'(z) at points spread over the interval (a filter; the checker proves it)."""
+    points = 12
+    lo, hi = interval
     if candidate.has(var) or candidate.free_symbols - {G} - body.free_symbols:
         return False
     rng = random.Random(0)
     params = {s: Rational(rng.randint(5, 20), 10) for s in body.free_symbols - {var}}
     for _ in range(points):
-        z0 = Rational(rng.randint(-3000, 3000), 1000)
+        z0 = Rational(rng.randint(int(lo * 1000) + 1, int(hi * 1000) - 1), 1000)
         try:
             g0 = body.subs(params).subs(var, z0).evalf(30)
             want = derivative.subs(params).subs(var, z0).evalf(30)
@@ -129,23 +183,38 @@ def _holds(candidate: Expr, body: Expr, derivative: Expr, var: Symbol, points: i
     return True
 
 
-def display_form(f: Expr) -> Expr:
-    """F written as people write it: factored when that is no longer, constants first (g(1 - g))."""
-    candidates = [_factored(f), expand(f)]
+def display_candidates(f: Expr) -> list[Expr]:
+    """Ways to write F, shortest wins: factored (g(1 - g)), expanded (1 - g²), simplified.
+
+    Some rewrites here hold only where their bases are positive (powdenest with
+    force); the caller keeps only those that still equal g' on the domain.
+    """
+    out = [_factored(f), expand(f)]
     if not f.is_rational_function(G):
-        candidates.append(simplify(f))
-    return min(candidates, key=count_ops)
+        simple = simplify(f)
+        out += [simple, simplify(powdenest(simple, force=True)), factor(radsimp(simple))]
+    return out
+
+
+def display_form(f: Expr) -> Expr:
+    """F written as people write it (without the domain check: for polynomials in g)."""
+    return min([_factored(f), expand(f)], key=count_ops)
 
 
 def _factored(f: Expr) -> Expr:
     """factor(F) with each factor's constant term made positive: -g(g - 1) is g(1 - g)."""
-    coefficient, factors = factor_list(cancel(f), G) if f.is_rational_function(G) else (S.One, [(f, 1)])
-    shown = []
-    for base, power in factors:
-        if base.is_polynomial(G) and base.subs(G, 0).is_negative:
-            base, coefficient = -base, coefficient * (-1) ** power
-        shown.append(Pow(base, power))
-    return Mul(coefficient, *shown) if factors else factor(f)
+    if not f.is_rational_function(G):
+        return factor(f)
+    num, den = cancel(f).as_numer_denom()
+    out = S.One
+    for part, sign in ((num, 1), (den, -1)):
+        coefficient, factors = factor_list(part, G)
+        for base, power in factors:
+            if base.subs(G, 0).is_negative:
+                base, coefficient = -base, coefficient * (-1) ** power
+            out *= Pow(base, sign * power)
+        out *= coefficient**sign
+    return out
 
 
 # --- the steps ------------------------------------------------------------

@@ -9,7 +9,7 @@ from typing import Any
 from sympy import Expr, Symbol, diff
 from sympy.core.function import AppliedUndef
 
-from derive import activations, check, output_form, rules, steps
+from derive import activations, check, existence, output_form, rules, steps
 from derive.errors import CannotDifferentiateError, NoVariableError, StepCheckError
 from derive.parse import parse_expression, symbol
 
@@ -60,9 +60,13 @@ class Derivation:
     tree: rules.Rule
     steps: list[steps.Step]
     derivative: Expr
-    output_form: Expr | None
-    output_method: str | None
+    verdict: existence.Verdict
     proofs: list[check.Proof] = field(default_factory=list)
+
+    @property
+    def output_form(self) -> Expr | None:
+        """F with g' = F(g), in the symbol g; None when none exists or none was found."""
+        return self.verdict.form.expr if self.verdict.form is not None else None
 
     @property
     def name(self) -> str:
@@ -100,13 +104,11 @@ def derive(target: str | Expr, var: str = "z", check_steps: bool = True) -> Deri
         raise CannotDifferentiateError(unknown.why().replace("unknown: ", f"cannot differentiate {unknown.expr}: "))
     lines = steps.definition_steps(function.head, function.body, function.variable)
     lines += steps.derivative_steps(tree)
-    form = output_form.find_output_form(function.body, tree.derivative, function.variable)
+    verdict = existence.analyse(function.body, tree.derivative, function.variable)
     g_of_var = output_form.g_function(function.variable)
-    if form is not None:
-        lines += output_form.output_steps(form, function.body, g_of_var, steps.quantity_name(1))
-    derivation = Derivation(
-        function, tree, lines, tree.derivative, form.expr if form else None, form.method if form else None
-    )
+    if verdict.form is not None:
+        lines += output_form.output_steps(verdict.form, function.body, g_of_var, steps.quantity_name(1))
+    derivation = Derivation(function, tree, lines, tree.derivative, verdict)
     if check_steps:
         derivation.proofs = prove_steps(derivation)
         failed = [(i, p) for i, p in enumerate(derivation.proofs) if not p.ok]

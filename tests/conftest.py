@@ -13,7 +13,7 @@ from sympy.core.function import AppliedUndef
 from derive.board import evaluate, strip_groups
 from derive.output_form import g_function
 
-LIBRARY_NAMES = ["sigmoid", "tanh", "softplus", "exp", "arctan", "softsign", "swish", "gaussian", "isru"]
+LIBRARY_NAMES = [a.name for a in __import__("derive.activations", fromlist=["LIBRARY"]).LIBRARY]
 
 EXPRESSIONS = [
     "1/(1+exp(-a*z))",

@@ -20,12 +20,20 @@ def test_ruff_clean():
     assert r.returncode == 0, r.stdout
 
 
-@pytest.mark.parametrize("name", ["sigmoid", "tanh"])
-@pytest.mark.parametrize("fmt, suffix", [("json", "json"), ("latex", "tex")])
-def test_committed_outputs_are_fresh(name, fmt, suffix):
-    fresh = CliRunner().invoke(main, ["steps", name, "--format", fmt]).output
-    committed = (ROOT / "outputs" / f"{name}.{suffix}").read_text()
-    assert committed == fresh, f"outputs/{name}.{suffix} is stale: regenerate it (README, Outputs)"
+def test_committed_outputs_are_fresh(tmp_path):
+    result = CliRunner().invoke(main, ["outputs", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    for fresh in sorted(tmp_path.iterdir()):
+        committed = ROOT / "outputs" / fresh.name
+        assert committed.read_text() == fresh.read_text(), f"outputs/{fresh.name} is stale: run `derive outputs`"
+    assert not list(tmp_path.glob(".*.tmp")), "no temporary file is left behind"
+
+
+def test_unwritable_output_is_one_line_exit_2(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = CliRunner().invoke(main, ["outputs", str(blocker / "sub")])
+    assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1
 
 
 def test_readme_opens_with_the_two_commands_and_shows_real_output():

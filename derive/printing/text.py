@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sympy import Expr, S
+from sympy import Expr, S, true
 from sympy.core.function import AppliedUndef
 from sympy.printing.str import StrPrinter
 
 from derive import board
 
+_GREEK = {"alpha": "α", "beta": "β", "lambda": "λ", "gamma": "γ", "sigma": "σ", "mu": "μ", "theta": "θ"}
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
@@ -34,11 +35,7 @@ class BoardTextPrinter(StrPrinter):
         """e as an operand of / or ^: bracketed unless it is a single symbol, number or call."""
         text = self._print(e)
         bare = not e.args and not (e.is_Number and (e.is_negative or not e.is_Integer))
-        if (
-            bare
-            or (e.is_Function and e.func.__name__ != "exp")
-            or (e.is_Pow and not board.is_reciprocal(e) and e.exp != S.Half)
-        ):
+        if bare or (e.is_Function and e.func.__name__ != "exp") or (e.is_Pow and not board.is_reciprocal(e)):
             return text
         return f"({text})"
 
@@ -69,6 +66,32 @@ class BoardTextPrinter(StrPrinter):
         if ex.is_Integer:
             return self._atomic(base) + str(ex).translate(_SUPERSCRIPT)
         return f"{self._atomic(base)}^{self._atomic(ex)}"
+
+    def _print_Symbol(self, expr: Expr) -> str:
+        return _GREEK.get(expr.name, expr.name)
+
+    def _print_Piecewise(self, expr: Expr) -> str:
+        pieces = [
+            f"{self._print(e)} otherwise" if c is true else f"{self._print(e)} if {self._print(c)}"
+            for e, c in expr.args
+        ]
+        return "{" + "; ".join(pieces) + "}"
+
+    def _print_And(self, expr: Expr) -> str:
+        return " and ".join(self._print(a) for a in expr.args)
+
+    def _print_Or(self, expr: Expr) -> str:
+        return " or ".join(self._print(a) for a in expr.args)
+
+    def _print_Relational(self, expr: Expr) -> str:
+        op = {"<=": "≤", ">=": "≥", "!=": "≠"}.get(expr.rel_op, expr.rel_op)
+        return f"{self._print(expr.lhs)} {op} {self._print(expr.rhs)}"
+
+    def _print_Max(self, expr: Expr) -> str:
+        return f"max({', '.join(self._print(a) for a in expr.args)})"
+
+    def _print_Min(self, expr: Expr) -> str:
+        return f"min({', '.join(self._print(a) for a in expr.args)})"
 
     def _print_Exp1(self, expr: Expr) -> str:
         return "e"

@@ -29,6 +29,9 @@ def to_dict(derivation: Derivation) -> dict[str, Any]:
         "definition": sstr(derivation.function.body),
         "derivative": sstr(derivation.derivative),
         "output_form": sstr(form.subs(G, g_function(z))) if form is not None else None,
+        "output_form_status": derivation.verdict.status,
+        "output_form_reason": derivation.verdict.reason,
+        "not_differentiable_at": [sstr(k.at) for k in derivation.verdict.kinks],
         "steps": [
             {
                 "quantity": line.step.quantity,

@@ -29,6 +29,8 @@ def render(derivation: Derivation) -> str:
             out.append(" " * (column + 3) + reason)
         else:
             out.append(f"{math.ljust(column)}   {reason}")
-    if derivation.output_form is None:
-        out += ["", "no output form found: g' is not written in terms of g alone"]
+    verdict = derivation.verdict
+    if verdict.status != "found":
+        out += ["", verdict.reason]
+    out += [f"note: g is {kink}" for kink in verdict.kinks]
     return "\n".join(out) + "\n"

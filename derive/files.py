@@ -1,0 +1,30 @@
+"""Writing files atomically: a temporary file beside the target, then a rename."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from derive.errors import DeriveError
+
+
+class OutputError(DeriveError):
+    """A file that cannot be written."""
+
+
+def write_atomic(path: str | os.PathLike, text: str) -> Path:
+    """Write text to path so that a failed run never leaves a half-written file."""
+    target = Path(path)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
