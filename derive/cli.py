@@ -37,12 +37,13 @@ def main() -> None:
     help="text for a terminal, latex (align*), json (every step with its expression and proof).",
 )
 @click.option("--standalone", is_flag=True, help="With --format latex: a complete LaTeX document.")
-def steps(target: str, var: str, fmt: str, standalone: bool) -> None:
+@click.option("--order", default=1, show_default=True, type=click.IntRange(1, 4), help="The order of the derivative.")
+def steps(target: str, var: str, fmt: str, standalone: bool, order: int) -> None:
     """Derive TARGET step by step: a library name (see `derive list`) or an expression in SymPy syntax."""
     from derive.pipeline import derive
 
     try:
-        derivation = derive(target, var=var)
+        derivation = derive(target, var=var, order=order)
     except DeriveError as exc:
         fail(str(exc))
     if fmt == "json":

@@ -28,6 +28,7 @@ from sympy import (
     Expr,
     Function,
     Integer,
+    Mul,
     Pow,
     Rational,
     S,
@@ -39,6 +40,7 @@ from sympy import (
     expand,
     factor,
     factor_list,
+    factor_terms,
     groebner,
     powdenest,
     radsimp,
@@ -197,8 +199,23 @@ def display_candidates(f: Expr) -> list[Expr]:
 
 
 def display_form(f: Expr) -> Expr:
-    """F written as people write it (without the domain check: for polynomials in g)."""
-    return min([_factored(f), expand(f)], key=count_ops)
+    """F written as people write it (without the domain check: for rational F, else simplified)."""
+    if not f.is_rational_function(G):
+        return simplify(f)
+    # a product shows where g' vanishes: it wins a near tie (-2g(1 - g²) over 2g³ - 2g)
+    return min([_factored(f), _content_factored(f), expand(f)], key=lambda e: count_ops(e) - 1.5 * e.is_Mul)
+
+
+def _content_factored(f: Expr) -> Expr:
+    """The common factor of the terms pulled out: -2g(1 - g²)."""
+    shown = factor_terms(expand(f))
+    coefficient, rest = shown.as_coeff_Mul()
+    factors = []
+    for part in Mul.make_args(rest):
+        if part.is_Add and part.subs(G, 0).is_negative:
+            part, coefficient = -part, -coefficient
+        factors.append(part)
+    return Mul(coefficient, *factors)
 
 
 def _factored(f: Expr) -> Expr:

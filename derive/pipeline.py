@@ -6,11 +6,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sympy import Expr, Symbol, diff
+from sympy import Derivative, Expr, Symbol, diff, expand
 from sympy.core.function import AppliedUndef
 
-from derive import activations, check, existence, output_form, rules, steps
-from derive.errors import CannotDifferentiateError, NoVariableError, StepCheckError
+from derive import activations, board, check, existence, output_form, rules, steps
+from derive.errors import CannotDifferentiateError, DeriveError, NoVariableError, StepCheckError
 from derive.parse import parse_expression, symbol
 
 _IDENTIFIER = re.compile(r"[A-Za-z_σ][A-Za-z0-9_]*")
@@ -59,14 +59,24 @@ class Derivation:
     function: Function
     tree: rules.Rule
     steps: list[steps.Step]
-    derivative: Expr
+    derivatives: list[Expr]
     verdict: existence.Verdict
+    forms: list[Expr | None]
     proofs: list[check.Proof] = field(default_factory=list)
 
     @property
+    def order(self) -> int:
+        return len(self.derivatives)
+
+    @property
+    def derivative(self) -> Expr:
+        """The derivative of the highest order asked for, evaluated."""
+        return self.derivatives[-1]
+
+    @property
     def output_form(self) -> Expr | None:
-        """F with g' = F(g), in the symbol g; None when none exists or none was found."""
-        return self.verdict.form.expr if self.verdict.form is not None else None
+        """F with g^(n) = F(g), in the symbol g; None when none exists or none was found."""
+        return self.forms[-1]
 
     @property
     def name(self) -> str:
@@ -95,8 +105,13 @@ class Derivation:
         return "$$" + self.to_latex(environment="aligned") + "$$"
 
 
-def derive(target: str | Expr, var: str = "z", check_steps: bool = True) -> Derivation:
+MAX_ORDER = 4
+
+
+def derive(target: str | Expr, var: str = "z", order: int = 1, check_steps: bool = True) -> Derivation:
     """Differentiate an activation step by step: a library name or an expression in ``var``."""
+    if not 1 <= order <= MAX_ORDER:
+        raise DeriveError(f"the order must be from 1 to {MAX_ORDER}, not {order}")
     function = resolve(target, var)
     tree = rules.rule_tree(function.body, function.variable)
     if tree.contains_unknown():
@@ -108,7 +123,14 @@ def derive(target: str | Expr, var: str = "z", check_steps: bool = True) -> Deri
     g_of_var = output_form.g_function(function.variable)
     if verdict.form is not None:
         lines += output_form.output_steps(verdict.form, function.body, g_of_var, steps.quantity_name(1))
-    derivation = Derivation(function, tree, lines, tree.derivative, verdict)
+    derivatives = [tree.derivative]
+    forms = [verdict.form.expr if verdict.form is not None else None]
+    for k in range(2, order + 1):
+        more, derivative, form = higher_steps(k, derivatives[-1], forms[-1], forms[0], g_of_var)
+        lines += more
+        derivatives.append(derivative)
+        forms.append(form)
+    derivation = Derivation(function, tree, lines, derivatives, verdict, forms)
     if check_steps:
         derivation.proofs = prove_steps(derivation)
         failed = [(i, p) for i, p in enumerate(derivation.proofs) if not p.ok]
@@ -118,11 +140,35 @@ def derive(target: str | Expr, var: str = "z", check_steps: bool = True) -> Deri
     return derivation
 
 
+def higher_steps(
+    k: int, previous: Expr, previous_form: Expr | None, first_form: Expr | None, g_of_var: Expr
+) -> tuple[list[steps.Step], Expr, Expr | None]:
+    """The lines of g^(k) from g^(k-1): through g when g' = F(g) is known, else in z."""
+    z = g_of_var.args[0]
+    quantity = steps.quantity_name(k)
+    if previous_form is not None:
+        source = previous_form.subs(output_form.G, g_of_var)
+        known = {g_of_var: first_form.subs(output_form.G, g_of_var)}
+        why = f"differentiate the line above; g(z) is a function of {z} with g' = F(g)"
+    else:
+        source, known, why = previous, None, "differentiate the line above"
+    tree = rules.rule_tree(source, z, known)
+    lines = [steps.Step(quantity, Derivative(board.board_form(source), z), ("derivative",), why)]
+    lines += steps.derivative_steps(tree, order=k)
+    form = None
+    if previous_form is not None:
+        form = output_form.display_form(expand(diff(previous_form, output_form.G) * first_form))
+        shown = board.substitute(board.board_form(form), {output_form.G: g_of_var})
+        if shown != lines[-1].expr:
+            lines.append(steps.Step(quantity, shown, ("collect",), "collect the result as a function of g"))
+    return lines, diff(previous, z), form
+
+
 def prove_steps(derivation: Derivation) -> list[check.Proof]:
     """A proof for every step that it equals its quantity (g, or g' = d/dz g by SymPy's diff)."""
     f = derivation.function
     z = f.variable
-    reference = {"g": f.body, "g'": diff(f.body, z)}
+    reference = {steps.quantity_name(k): diff(f.body, z, k) for k in range(derivation.order + 1)}
     g_of_var = output_form.g_function(z)
     substitutions = {g_of_var: f.body}
     if isinstance(f.head, AppliedUndef):  # a name the library gave it: true by definition

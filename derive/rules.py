@@ -15,7 +15,7 @@ expression's class; anything no rule handles becomes an ``UnknownRule``.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import ClassVar
@@ -250,7 +250,8 @@ class PowerRule(_OuterRule):
 
     def outer_why(self) -> str:
         n = self.exponent
-        return f"d/du u^{_sup(n)} = {_coef(n)}u^{_sup(n - 1)}"
+        power = "" if n == 1 else "u" if n - 1 == 1 else f"u^{_sup(n - 1)}"
+        return f"d/du u^{_sup(n)} = {_coef(n)}{power}".rstrip() or "1"
 
 
 def _sup(n: Expr) -> str:
@@ -371,6 +372,26 @@ class UnknownRule(Rule):
         return f"unknown: {self.reason}"
 
 
+@dataclass(frozen=True)
+class KnownRule(Rule):
+    """A function whose derivative an earlier line found: d/dz g(z) = g'(z), written through g."""
+
+    value: Expr = S.Zero
+    name: ClassVar[str] = "known derivative"
+
+    def formula(self, parts: Sequence[Expr]) -> Expr:
+        return board.board_form(self.value)
+
+    def why(self) -> str:
+        return f"d/d{self.var} {board_text(self.expr)} = {board_text(self.shown_value)}, from above"
+
+    @cached_property
+    def shown_value(self) -> Expr:
+        return board.board_form(self.value)
+
+    immediate = True
+
+
 # --- the derivative table for functions of one argument --------------------
 
 
@@ -407,8 +428,15 @@ DERIVATIVE_TABLE: dict[type, TableEntry] = {
 # --- building the tree ------------------------------------------------------
 
 
-def rule_tree(expr: Expr, var: Symbol) -> Rule:
-    """The derivation tree of d/dvar expr."""
+def rule_tree(expr: Expr, var: Symbol, known: Mapping[Expr, Expr] | None = None) -> Rule:
+    """The derivation tree of d/dvar expr; ``known`` gives derivatives already derived (g(z) -> g'(z))."""
+    known = known or {}
+
+    def recurse(e: Expr) -> Rule:
+        return rule_tree(e, var, known)
+
+    if expr in known:
+        return KnownRule(expr, var, known[expr])
     if not expr.has(var):
         return ConstantRule(expr, var)
     if expr == var:
@@ -416,54 +444,54 @@ def rule_tree(expr: Expr, var: Symbol) -> Rule:
     for cls in type(expr).__mro__:
         build = _DISPATCH.get(cls)
         if build is not None:
-            return build(expr, var)
+            return build(expr, var, recurse)
     if type(expr) in DERIVATIVE_TABLE and len(expr.args) == 1:
-        return FunctionRule(expr, var, rule_tree(expr.args[0], var))
+        return FunctionRule(expr, var, recurse(expr.args[0]))
     return UnknownRule(expr, var, f"no rule for {type(expr).__name__}")
 
 
-def _sum(expr: Expr, var: Symbol) -> Rule:
-    return SumRule(expr, var, tuple(rule_tree(t, var) for t in expr.as_ordered_terms()))
+def _sum(expr: Expr, var: Symbol, recurse: Callable[[Expr], Rule]) -> Rule:
+    return SumRule(expr, var, tuple(recurse(t) for t in expr.as_ordered_terms()))
 
 
-def _mul(expr: Expr, var: Symbol) -> Rule:
+def _mul(expr: Expr, var: Symbol, recurse: Callable[[Expr], Rule]) -> Rule:
     coefficient, rest = expr.as_independent(var, as_Add=False)
     if coefficient != 1:
-        return ConstantMultipleRule(expr, var, coefficient, rule_tree(rest, var))
+        return ConstantMultipleRule(expr, var, coefficient, recurse(rest))
     num = [f for f in expr.args if not (board.is_reciprocal(f) and f.has(var))]
     den = [f.base ** (-f.exp) for f in expr.args if board.is_reciprocal(f) and f.has(var)]
     if den and num:
         u, v = Mul(*num), Mul(*den)
-        return QuotientRule(expr, var, rule_tree(u, var), rule_tree(v, var))
+        return QuotientRule(expr, var, recurse(u), recurse(v))
     if den:  # 1/(u v): the reciprocal of a product
         v = Mul(*den)
-        return PowerRule(expr, var, rule_tree(v, var), Integer(-1))
-    return ProductRule(expr, var, tuple(rule_tree(f, var) for f in expr.as_ordered_factors()))
+        return PowerRule(expr, var, recurse(v), Integer(-1))
+    return ProductRule(expr, var, tuple(recurse(f) for f in expr.as_ordered_factors()))
 
 
-def _pow(expr: Expr, var: Symbol) -> Rule:
+def _pow(expr: Expr, var: Symbol, recurse: Callable[[Expr], Rule]) -> Rule:
     base, exponent = expr.as_base_exp()
     if not exponent.has(var):
-        return PowerRule(expr, var, rule_tree(base, var), exponent)
+        return PowerRule(expr, var, recurse(base), exponent)
     if not base.has(var):
-        return ExponentialRule(expr, var, rule_tree(exponent, var), base)
+        return ExponentialRule(expr, var, recurse(exponent), base)
     return UnknownRule(expr, var, "a variable raised to a variable power (rewrite it as exp(v log u))")
 
 
-def _piecewise(expr: Expr, var: Symbol) -> Rule:
-    pieces = tuple(rule_tree(e, var) for e, _ in expr.args)
+def _piecewise(expr: Expr, var: Symbol, recurse: Callable[[Expr], Rule]) -> Rule:
+    pieces = tuple(recurse(e) for e, _ in expr.args)
     return PiecewiseRule(expr, var, pieces, tuple(c for _, c in expr.args))
 
 
-def _max_min(expr: Expr, var: Symbol) -> Rule:
-    return _piecewise(expr.rewrite(Piecewise), var)
+def _max_min(expr: Expr, var: Symbol, recurse: Callable[[Expr], Rule]) -> Rule:
+    return _piecewise(expr.rewrite(Piecewise), var, recurse)
 
 
-def _exp(expr: Expr, var: Symbol) -> Rule:
-    return FunctionRule(expr, var, rule_tree(expr.args[0], var))
+def _exp(expr: Expr, var: Symbol, recurse: Callable[[Expr], Rule]) -> Rule:
+    return FunctionRule(expr, var, recurse(expr.args[0]))
 
 
-_DISPATCH: dict[type, Callable[[Expr, Symbol], Rule]] = {
+_DISPATCH: dict[type, Callable[[Expr, Symbol, Callable[[Expr], Rule]], Rule]] = {
     Add: _sum,
     Mul: _mul,
     Pow: _pow,

@@ -1,0 +1,85 @@
+"""Output forms for the whole library: found (per branch for piecewise), or proved impossible."""
+
+from __future__ import annotations
+
+import mpmath
+import pytest
+from sympy import Abs, Piecewise, cos, cosh, exp, lambdify, symbols
+
+from derive import derive
+from derive.activations import LIBRARY
+from derive.output_form import G
+
+alpha, lam, beta, b = symbols("alpha lambda beta b", positive=True)
+
+
+def same_function(f, expected, points=(-0.9, -0.5, -0.1, 0.2, 0.7, 0.95, 1.5, 3.0)):
+    """F and the expected formula agree on sample values of g (both may be piecewise in g)."""
+    params = {alpha: 0.7, lam: 1.05, beta: 1.3, b: 2.0}
+    for y in points:
+        have, want = (complex(e.subs(params).subs(G, y).evalf()) for e in (f, expected))
+        if abs(want.imag) < 1e-12:
+            assert abs(have - want) < 1e-9, (y, have, want)
+
+
+FOUND = {
+    "elu": Piecewise((1, G > 0), (G + alpha, True)),
+    "selu": Piecewise((lam, G > 0), (G + lam * alpha, True)),  # g + λα, not λ(g + α)
+    "celu": Piecewise((1, G > 0), (1 + G / alpha, True)),
+    "relu": Piecewise((1, G > 0), (0, True)),
+    "leaky_relu": Piecewise((1, G > 0), (alpha, True)),
+    "hard_tanh": Piecewise((1, (G > -1) & (G < 1)), (0, True)),
+    "softsign": (1 - Abs(G)) ** 2,  # not 1 - g^2
+    "arctan": cos(G) ** 2,
+    "arcsinh": 1 / cosh(G),
+    "logsigmoid": 1 - exp(G),
+    "softplus_beta": 1 - exp(-beta * G),
+    "squareplus": 4 * G**2 / (4 * G**2 + b),
+    "isru": (1 - alpha * G**2) ** (3 / 2),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FOUND))
+def test_output_form_found(name):
+    d = derive(name)
+    assert d.verdict.status == "found"
+    same_function(d.output_form, FOUND[name])
+
+
+@pytest.mark.parametrize("name, at", [("relu", [0]), ("elu", [0]), ("hard_tanh", [-1, 1]), ("hard_sigmoid", [-3, 3])])
+def test_kinks_are_named(name, at):
+    d = derive(name)
+    assert [k.at for k in d.verdict.kinks] == at
+    assert all(f"z = {a}" in d.to_text() for a in at)
+
+
+NONE = ["swish", "mish", "gelu", "gelu_tanh", "lisht", "gaussian", "sine"]
+
+
+@pytest.mark.parametrize("name", NONE)
+def test_no_output_form_is_proved_by_a_witness(name):
+    d = derive(name)
+    assert d.verdict.status == "none exists" and d.output_form is None
+    w = d.verdict.witness
+    entry = next(a for a in LIBRARY if a.name == name)
+    _, body = entry.build(d.variable)
+    values = dict.fromkeys(body.free_symbols - {d.variable}, 1)
+    g = lambdify(d.variable, body.subs(values), "mpmath")
+    dg = lambdify(d.variable, body.diff(d.variable).subs(values), "mpmath")
+    with mpmath.workdps(40):
+        assert abs(w.z1 - w.z2) > 0.1
+        assert abs(g(w.z1) - g(w.z2)) < mpmath.mpf(10) ** -25
+        assert abs(dg(w.z1) - dg(w.z2)) > 1e-3
+    assert "not injective" in d.to_text()
+
+
+def test_not_found_is_not_none_exists():
+    # |z| + z**3 is injective and smooth away from 0, but no method here writes g' in g
+    d = derive("z**5 + z")
+    assert d.verdict.status == "not found"
+    assert "not a proof" in d.verdict.reason
+
+
+def test_every_library_function_has_a_verdict():
+    for entry in LIBRARY:
+        assert derive(entry.name).verdict.status in ("found", "none exists")
