@@ -11,6 +11,7 @@ from derive.errors import (
     UnknownActivationError,
 )
 from derive.pipeline import Derivation, derive
+from derive.prove import Identity, prove
 
 __version__ = "0.1.0"
 
@@ -24,4 +25,6 @@ __all__ = [
     "UnknownActivationError",
     "__version__",
     "derive",
+    "Identity",
+    "prove",
 ]

@@ -54,6 +54,28 @@ def steps(target: str, var: str, fmt: str, standalone: bool, order: int) -> None
         click.echo(derivation.to_text(), nl=False)
 
 
+@main.command()
+@click.argument("lhs")
+@click.argument("rhs")
+@click.option("--var", default="z", show_default=True, help="The variable.")
+@click.option("--format", "fmt", type=click.Choice(["text", "latex", "json"]), default="text", show_default=True)
+def prove(lhs: str, rhs: str, var: str, fmt: str) -> None:
+    """Prove the identity LHS = RHS step by step; exit status 1 when it does not hold."""
+    from derive.prove import prove as prove_identity
+
+    try:
+        identity = prove_identity(lhs, rhs, var=var)
+    except DeriveError as exc:
+        fail(str(exc))
+    if fmt == "json":
+        click.echo(json.dumps(identity.to_dict(), indent=1, ensure_ascii=False))
+    elif fmt == "latex":
+        click.echo(identity.to_latex())
+    else:
+        click.echo(identity.to_text(), nl=False)
+    sys.exit(0 if identity.holds else 1)
+
+
 LECTURE = ("sigmoid", "tanh")
 
 
@@ -87,17 +109,26 @@ def outputs(directory: str) -> None:
 
 @main.command(name="list")
 def list_() -> None:
-    """The library of activation functions, with their definitions."""
+    """The library of activation functions: definition, and whether g' can be written in g."""
     from derive.activations import LIBRARY
     from derive.board import board_form
-    from derive.parse import symbol
+    from derive.pipeline import derive
     from derive.printing.text import board_text
 
-    z = symbol("z", variable=True)
     for entry in LIBRARY:
-        _, body = entry.build(z)
+        d = derive(entry.name, check_steps=False)
         aliases = f" (also: {', '.join(entry.aliases)})" if entry.aliases else ""
-        click.echo(f"{entry.name:<10} {entry.title}: g(z) = {board_text(board_form(body))}{aliases}")
+        status = {"found": "output form", "none exists": "no output form exists", "not found": "none found"}
+        click.echo(f"{entry.name:<14} g(z) = {board_text(board_form(d.function.body))}")
+        click.echo(f"{'':<14} {entry.title}{aliases}; {status[d.verdict.status]}")
+
+
+@main.command()
+def table() -> None:
+    """The library as a Markdown table (the README's), with g' in terms of g."""
+    from derive.render.table import library_table
+
+    click.echo(library_table(), nl=False)
 
 
 if __name__ == "__main__":

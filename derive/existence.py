@@ -27,7 +27,11 @@ from sympy import (
     Piecewise,
     S,
     Symbol,
+    Wild,
+    collect,
     diff,
+    exp,
+    expand,
     lambdify,
     limit,
     oo,
@@ -35,6 +39,7 @@ from sympy import (
     simplify,
 )
 
+from derive.functions import sigmoid
 from derive.output_form import G, OutputForm, _holds, find_output_form
 
 
@@ -79,13 +84,15 @@ class Verdict:
     form: OutputForm | None = None
     witness: Witness | None = None
     kinks: tuple[Kink, ...] = field(default=())
+    mixed: Expr | None = None
 
     @property
     def reason(self) -> str:
         if self.status == "found":
             return f"g' = F(g), found by {self.form.method}"
         if self.status == "none exists":
-            return f"no output form exists: {self.witness}"
+            mixed = f"; mixed form: g' = {self.mixed}" if self.mixed is not None else ""
+            return f"no output form exists: {self.witness}{mixed}"
         return "no output form found (none of the methods applies; this is not a proof that none exists)"
 
 
@@ -104,9 +111,30 @@ def analyse(body: Expr, derivative: Expr, var: Symbol) -> Verdict:
     # the numeric witness is cheap and settles the question before any costly search
     witness = non_injective_witness(body, derivative, var)
     if witness is not None:
-        return Verdict("none exists", witness=witness)
+        return Verdict("none exists", witness=witness, mixed=mixed_form(body, var))
     form = find_output_form(body, derivative, var)
     return Verdict("found", form) if form is not None else Verdict("not found")
+
+
+def mixed_form(body: Expr, var: Symbol) -> Expr | None:
+    """For g = z s(z) with s' = F_s(s): g' = s + z s' = s + g F_s(s)/s, in g and s(z) (swish)."""
+    inner = body / var  # no cancel: s keeps the form it is written in
+    if not inner.has(var) or not body.is_Mul or var not in body.args:
+        return None
+    form = find_output_form(inner, diff(inner, var), var, methods=("exponential kernel",))
+    if form is None or not form.expr.is_polynomial(G):  # natural only when F_s is a polynomial
+        return None
+    s = Symbol("s")
+    mixed = expand(s + G * form.expr.subs(G, s) / s)
+    shown = collect(mixed, s)
+    return shown.subs(s, _named(inner, var))
+
+
+def _named(inner: Expr, var: Symbol) -> Expr:
+    """s(z) by its name where it has one: 1/(1 + e^{-w}) is σ(w)."""
+    w = Wild("w")
+    match = inner.match(1 / (1 + exp(-w)))
+    return sigmoid(match[w]) if match and match[w].has(var) else inner
 
 
 def _intervals(pw: Piecewise, var: Symbol) -> list[tuple[Expr, Interval]]:

@@ -19,6 +19,10 @@ through the pieces of g = N/D (each factor of F put over D, so 1 - g becomes
 from __future__ import annotations
 
 import random
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from math import lcm
 
@@ -65,11 +69,22 @@ class OutputForm:
 
 
 def find_output_form(
-    body: Expr, derivative: Expr, var: Symbol, interval: tuple[float, float] = (-3.0, 3.0)
+    body: Expr,
+    derivative: Expr,
+    var: Symbol,
+    interval: tuple[float, float] = (-3.0, 3.0),
+    methods: tuple[str, ...] | None = None,
 ) -> OutputForm | None:
     """F with derivative = F(body) on the interval (the line by default), or None when no method finds one."""
     for method, candidates in _METHODS:
-        for candidate in candidates(body, derivative, var):
+        if methods is not None and method not in methods:
+            continue
+        try:
+            with time_limit(SEARCH_SECONDS):
+                found = candidates(body, derivative, var)
+        except SearchTimeoutError:
+            continue
+        for candidate in found:
             if _holds(candidate, body, derivative, var, interval):
                 shown = [c for c in display_candidates(candidate) if _holds(c, body, derivative, var, interval)]
                 return OutputForm(min(shown, key=count_ops), method)
@@ -137,6 +152,34 @@ def _radical_candidates(body: Expr, derivative: Expr, var: Symbol) -> list[Expr]
             if factor_.has(slope) and degree(factor_, slope) <= 2:
                 out += solve(factor_, slope)
     return out
+
+
+SEARCH_SECONDS = 3.0
+"""How long one method may search (SymPy's solve and groebner can run for minutes)."""
+
+
+class SearchTimeoutError(Exception):
+    """A method ran out of its time budget."""
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt the block after ``seconds`` (in the main thread on Unix; elsewhere no limit)."""
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise SearchTimeoutError
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 MAX_INVERSION_OPS = 20

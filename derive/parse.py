@@ -200,7 +200,7 @@ class _Builder:
         if not isinstance(node.func, ast.Name):
             raise ParseError("only functions called by name are allowed (no attributes or calls of calls)")
         name = node.func.id
-        func = FUNCTIONS.get(name)
+        func = FUNCTIONS.get(name) or _library_function(name)
         if func is None:
             raise ParseError(f"unknown function {name!r}; known: {', '.join(sorted(FUNCTIONS))}")
         if node.keywords:
@@ -215,13 +215,32 @@ class _Builder:
         if name == "diff":
             if len(args) != 2 or not args[1].is_Symbol:
                 raise ParseError("diff takes an expression and a variable: diff(expr, z)")
-            return sympy.diff(args[0], args[1])
+            # left unevaluated: carrying it out is a step of the derivation
+            return sympy.Derivative(args[0], args[1])
         if any(isinstance(a, sympy.Tuple) for a in args):
             raise ParseError(f"{name}() takes expressions, not tuples")
         try:
             return func(*args)
         except (TypeError, ValueError) as exc:
             raise ParseError(f"{name}(): {exc}") from None
+
+
+def _library_function(name: str) -> Callable[..., Expr] | None:
+    """A library activation called by name, as softplus(z) or sigmoid(2*z)."""
+    from derive.activations import lookup  # the library builds on this module
+
+    entry = lookup(name)
+    if entry is None:
+        return None
+    dummy = symbol("_u", variable=True)
+    _, body = entry.build(dummy)
+
+    def call(arg: Expr, *rest: Expr) -> Expr:
+        if rest:
+            raise ParseError(f"{name}() takes one argument")
+        return body.subs(dummy, arg)
+
+    return call
 
 
 def _check_power(base: Expr, exponent: Expr) -> None:

@@ -51,3 +51,9 @@ def test_console_script_installed():
     assert exe is not None, "pip install gives a derive command"
     r = subprocess.run([exe, "steps", "sigmoid", "--format", "json"], capture_output=True, text=True)
     assert r.returncode == 0 and '"steps"' in r.stdout
+
+
+def test_readme_table_is_the_tools_output():
+    readme = (ROOT / "README.md").read_text()
+    shown = readme.split("<!-- table: derive table -->\n")[1].split("<!-- end table -->")[0]
+    assert shown == CliRunner().invoke(main, ["table"]).output
