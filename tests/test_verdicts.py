@@ -74,7 +74,7 @@ def test_no_output_form_is_proved_by_a_witness(name):
 
 
 def test_not_found_is_not_none_exists():
-    # |z| + z**3 is injective and smooth away from 0, but no method here writes g' in g
+    # z**5 + z is injective, so some F exists, but no method here writes it in closed form
     d = derive("z**5 + z")
     assert d.verdict.status == "not found"
     assert "not a proof" in d.verdict.reason
