@@ -40,7 +40,7 @@ from sympy import (
 )
 
 from derive.functions import sigmoid
-from derive.output_form import G, OutputForm, _holds, find_output_form
+from derive.output_form import G, OutputForm, find_output_form, holds, sample
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,7 @@ def analyse(body: Expr, derivative: Expr, var: Symbol) -> Verdict:
     """Find F with g' = F(g), or prove there is none, or say that none was found."""
     shaped = piecewise_body(body)
     if isinstance(shaped, Piecewise):
-        return _piecewise(shaped, var)
+        return _piecewise(shaped, derivative, var)
     # the numeric witness is cheap and settles the question before any costly search
     witness = non_injective_witness(body, derivative, var)
     if witness is not None:
@@ -148,7 +148,7 @@ def _intervals(pw: Piecewise, var: Symbol) -> list[tuple[Expr, Interval]]:
     return out
 
 
-def _piecewise(pw: Piecewise, var: Symbol) -> Verdict:
+def _piecewise(pw: Piecewise, derivative: Expr, var: Symbol) -> Verdict:
     pieces = _intervals(pw, var)
     if not all(isinstance(where, Interval) for _, where in pieces):
         return Verdict("not found")
@@ -169,45 +169,40 @@ def _piecewise(pw: Piecewise, var: Symbol) -> Verdict:
         low, high = sorted(ends, key=lambda e: float(e.subs({s: 1 for s in e.free_symbols})))
         bounds = ([G > low] if low.is_finite else []) + ([G < high] if high.is_finite else [])
         branches.append((form.expr, And(*bounds)))
-    branches.sort(key=lambda b: -_size(b[1]))
+    branches.sort(key=lambda b: b[1] is S.true)  # an unbounded branch goes last
     if constant:
         branches.append((S.Zero, S.true))
     else:
         branches[-1] = (branches[-1][0], S.true)
-    f = Piecewise(*branches)
-    body = Piecewise(*pw.args)
-    derivative = diff(body, var)
-    merged = _merged(branches, body, derivative, var)
-    if merged is not None:
-        f = merged
-    if not _holds(f, body, derivative, var, (-4.0, 4.0)):
+    samples = sample(pw, derivative, var, (-4.0, 4.0))
+    merged = _merged(branches, samples)
+    f = merged if merged is not None else Piecewise(*branches)
+    if not holds(f, samples):
         return Verdict("not found", kinks=kinks)
     return Verdict("found", OutputForm(f, "per branch"), kinks=kinks)
 
 
-def _size(cond: Expr) -> float:
-    return 0.0 if cond is S.true else 1.0
-
-
-def _merged(branches: list[tuple[Expr, Expr]], body: Expr, derivative: Expr, var: Symbol) -> Expr | None:
+def _merged(branches: list[tuple[Expr, Expr]], samples) -> Expr | None:
     """One formula in |g| for all branches, when there is one (softsign: (1 - |g|)²)."""
     for f, _ in branches:
         candidate = f.subs(G, Abs(G))
-        if _holds(candidate, body, derivative, var, (-4.0, 4.0)):
+        if holds(candidate, samples):
             return candidate
     return None
 
 
 def _kinks(pieces: list[tuple[Expr, Interval]], var: Symbol) -> tuple[Kink, ...]:
+    """Where neighbouring pieces meet with a jump or with different one-sided derivatives."""
     out = []
     pieces = sorted(pieces, key=lambda p: float(p[1].start))
     for (left, lw), (right, rw) in zip(pieces, pieces[1:], strict=False):
-        for at in {lw.end, lw.start} & {rw.start, rw.end} - {oo, -oo}:
-            dl, dr = diff(left, var).subs(var, at), diff(right, var).subs(var, at)
-            if simplify(dl - dr) != 0 or simplify(left.subs(var, at) - right.subs(var, at)) != 0:
-                side_l, side_r = (dl, dr) if lw.end == at else (dr, dl)
-                out.append(Kink(at, side_l, side_r))
-    return tuple(sorted(out, key=lambda k: float(k.at)))
+        at = lw.end
+        if at != rw.start or not at.is_finite:
+            continue
+        dl, dr = diff(left, var).subs(var, at), diff(right, var).subs(var, at)
+        if simplify(dl - dr) != 0 or simplify(left.subs(var, at) - right.subs(var, at)) != 0:
+            out.append(Kink(at, dl, dr))
+    return tuple(out)
 
 
 def non_injective_witness(body: Expr, derivative: Expr, var: Symbol) -> Witness | None:

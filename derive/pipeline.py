@@ -10,7 +10,7 @@ from sympy import Derivative, Expr, Symbol, diff, expand
 from sympy.core.function import AppliedUndef
 
 from derive import activations, board, check, existence, output_form, rules, steps
-from derive.errors import CannotDifferentiateError, DeriveError, NoVariableError, StepCheckError
+from derive.errors import DeriveError, NoVariableError, StepCheckError
 from derive.parse import parse_expression, symbol
 
 _IDENTIFIER = re.compile(r"[A-Za-z_σ][A-Za-z0-9_]*")
@@ -29,12 +29,11 @@ class Function:
 
 def resolve(target: str | Expr, var: str = "z") -> Function:
     """A library name or an expression (SymPy syntax, through the whitelist) as a Function."""
+    z = symbol(var, variable=True)
     if isinstance(target, Expr):
-        z = symbol(var, variable=True)
         body = target.subs(Symbol(var), z)
         return _checked(Function(str(target), str(target), z, None, body), var)
     text = target.strip()
-    z = symbol(var, variable=True)
     if _IDENTIFIER.fullmatch(text) and text != var:
         entry = activations.require(text)
         head, body = entry.build(z)
@@ -114,16 +113,14 @@ def derive(target: str | Expr, var: str = "z", order: int = 1, check_steps: bool
         raise DeriveError(f"the order must be from 1 to {MAX_ORDER}, not {order}")
     function = resolve(target, var)
     tree = rules.rule_tree(function.body, function.variable)
-    if tree.contains_unknown():
-        unknown = next(r for r in tree.walk() if isinstance(r, rules.UnknownRule))
-        raise CannotDifferentiateError(unknown.why().replace("unknown: ", f"cannot differentiate {unknown.expr}: "))
+    derivative = tree.derivative  # an UnknownRule anywhere in the tree raises CannotDifferentiateError here
     lines = steps.definition_steps(function.head, function.body, function.variable)
     lines += steps.derivative_steps(tree)
-    verdict = existence.analyse(function.body, tree.derivative, function.variable)
+    verdict = existence.analyse(function.body, derivative, function.variable)
     g_of_var = output_form.g_function(function.variable)
     if verdict.form is not None:
         lines += output_form.output_steps(verdict.form, function.body, g_of_var, steps.quantity_name(1))
-    derivatives = [tree.derivative]
+    derivatives = [derivative]
     forms = [verdict.form.expr if verdict.form is not None else None]
     for k in range(2, order + 1):
         more, derivative, form = higher_steps(k, derivatives[-1], forms[-1], forms[0], g_of_var)
