@@ -14,7 +14,24 @@ import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from sympy import Expr, Piecewise, Symbol, cancel, expand, lambdify, simplify, solve, together
+from sympy import (
+    Abs,
+    Expr,
+    Heaviside,
+    Max,
+    Min,
+    Piecewise,
+    S,
+    Symbol,
+    cancel,
+    expand,
+    lambdify,
+    piecewise_fold,
+    sign,
+    simplify,
+    solve,
+    together,
+)
 from sympy.core.relational import Relational
 
 from derive import board
@@ -56,6 +73,10 @@ def step_value(expr: Expr, definitions: Mapping[Expr, Expr]) -> Expr:
 def prove_equal(lhs: Expr, rhs: Expr, var: Symbol, points: int = 30, digits: int = 50) -> Proof:
     """A proof that lhs = rhs as functions of var, or a failure with where they differ."""
     difference = lhs - rhs
+    if difference.has(Piecewise, Max, Min, Heaviside, Abs, sign):
+        # simplify's boolean algebra is slow and seldom closes these: split the line instead
+        proof = _by_intervals(difference, var)
+        return proof if proof is not None else _numeric(difference, var, points, digits)
     for name, tactic in TACTICS:
         try:
             if tactic(difference) == 0:
@@ -63,6 +84,77 @@ def prove_equal(lhs: Expr, rhs: Expr, var: Symbol, points: int = 30, digits: int
         except (NotImplementedError, TypeError, ValueError, RecursionError):
             continue
     return _numeric(difference, var, points, digits)
+
+
+CHEAP_TACTICS = TACTICS[:4]
+
+
+def _by_intervals(difference: Expr, var: Symbol) -> Proof | None:
+    """0 on every open interval between the points where a condition changes, or None when undecided.
+
+    The points are the real roots of every condition's two sides; on each
+    interval every condition has one truth value (found at a point inside it,
+    parameters being positive), so one branch applies, proved 0 by the cheap
+    tactics.  The points themselves are left out: they are the kinks.
+    """
+    folded = piecewise_fold(difference.rewrite(Piecewise))
+    relations = {r for r in folded.atoms(Relational) if r.has(var)}
+    cuts: set[Expr] = set()
+    for rel in relations:
+        try:
+            roots = solve(rel.lhs - rel.rhs, var)
+        except (NotImplementedError, TypeError, ValueError):
+            return None
+        if any(r.is_real is not True for r in roots):
+            return None
+        cuts.update(roots)
+    try:
+        ordered = sorted(cuts, key=lambda c: float(c.subs(dict.fromkeys(c.free_symbols, 1))))
+    except TypeError:
+        return None
+    if any((b - a).is_positive is not True for a, b in zip(ordered, ordered[1:], strict=False)):
+        return None  # the order of the cuts depends on the parameters
+    inside = [ordered[0] - 1, *[(a + b) / 2 for a, b in zip(ordered, ordered[1:], strict=False)], ordered[-1] + 1]
+    if not ordered:
+        inside = [S.Zero]
+    used = []
+    for point in inside:
+        branch = _branch_at(folded, var, point)
+        if branch is None:
+            return None
+        closing = next((name for name, tactic in CHEAP_TACTICS if _closes(tactic, branch)), None)
+        if closing is None:
+            return None
+        used.append(closing)
+    where = ", ".join(f"{var} = {c}" for c in ordered) or "none"
+    return Proof("symbolic", f"by intervals: {len(inside)} pieces (split at {where}), closed by {'; '.join(used)}")
+
+
+def _branch_at(e: Expr, var: Symbol, point: Expr) -> Expr | None:
+    """e with every Piecewise replaced by the piece that applies near ``point`` (None when undecided)."""
+
+    def choose(pw: Piecewise) -> Expr:
+        for expr, cond in pw.args:
+            truth = cond.subs(var, point)
+            if truth is S.true:
+                return expr
+            if truth is not S.false:
+                raise ValueError(cond)
+        raise ValueError(pw)
+
+    try:
+        while e.has(Piecewise):
+            e = e.replace(lambda x: isinstance(x, Piecewise), choose)
+    except (ValueError, TypeError):
+        return None
+    return e
+
+
+def _closes(tactic: Callable[[Expr], Expr], e: Expr) -> bool:
+    try:
+        return tactic(e) == 0
+    except (NotImplementedError, TypeError, ValueError, RecursionError):
+        return False
 
 
 def _numeric(difference: Expr, var: Symbol, points: int, digits: int) -> Proof:

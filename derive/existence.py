@@ -32,7 +32,6 @@ from sympy import (
     diff,
     exp,
     expand,
-    lambdify,
     limit,
     oo,
     piecewise_fold,
@@ -40,7 +39,7 @@ from sympy import (
 )
 
 from derive.functions import sigmoid
-from derive.output_form import G, OutputForm, find_output_form, holds, sample
+from derive.output_form import G, OutputForm, compiled, find_output_form, holds, kernel_candidates, sample
 
 
 @dataclass(frozen=True)
@@ -121,11 +120,17 @@ def mixed_form(body: Expr, var: Symbol) -> Expr | None:
     inner = body / var  # no cancel: s keeps the form it is written in
     if not inner.has(var) or not body.is_Mul or var not in body.args:
         return None
-    form = find_output_form(inner, diff(inner, var), var, methods=("exponential kernel",))
-    if form is None or not form.expr.is_polynomial(G):  # natural only when F_s is a polynomial
+    derivative = diff(inner, var)
+    samples = sample(inner, derivative, var)
+    polynomial = [
+        f
+        for f in map(expand, kernel_candidates(inner, derivative, var))
+        if f.is_polynomial(G) and holds(f, samples)  # natural only when F_s is a polynomial
+    ]
+    if not polynomial:
         return None
     s = Symbol("s")
-    mixed = expand(s + G * form.expr.subs(G, s) / s)
+    mixed = expand(s + G * polynomial[0].subs(G, s) / s)
     shown = collect(mixed, s)
     return shown.subs(s, _named(inner, var))
 
@@ -209,16 +214,20 @@ def non_injective_witness(body: Expr, derivative: Expr, var: Symbol) -> Witness 
     """Two inputs with one output and two slopes, when g turns back on itself on [-8, 8]."""
     params = sorted(body.free_symbols - {var}, key=str)
     values = dict.fromkeys(params, 1)
-    g = lambdify(var, body.subs(values), "mpmath")
-    dg = lambdify(var, derivative.subs(values), "mpmath")
+    g = compiled(body.subs(values), var, "mpmath")
+    dg = compiled(derivative.subs(values), var, "mpmath")
+    fast_dg = compiled(derivative.subs(values), var, "math")
     note = f" (with {', '.join(f'{p} = 1' for p in params)})" if params else ""
+
+    def point(i: int):  # a grid that misses the round numbers where slopes vanish exactly (z = 0)
+        return mpmath.mpf(-8) + (i + mpmath.mpf("0.37")) / 20
+
+    # the slopes' signs in floats, with mpmath only where floats fail; the witness itself at 40 digits
+    slopes = [_float_or_mp(fast_dg, dg, -8 + (i + 0.37) / 20) for i in range(320)]
+    turns = [i for i in range(len(slopes) - 1) if slopes[i] * slopes[i + 1] < 0]
     with mpmath.workdps(40):
-        # a grid that misses the round numbers where slopes vanish exactly (z = 0)
-        grid = [mpmath.mpf(-8) + (i + mpmath.mpf("0.37")) / 20 for i in range(320)]
-        slopes = [dg(x) for x in grid]
-        turns = [i for i in range(len(grid) - 1) if slopes[i] * slopes[i + 1] < 0]
-        for i in sorted(turns, key=lambda i: abs(grid[i])):
-            turn = _bisect(dg, grid[i], grid[i + 1])
+        for i in sorted(turns, key=lambda i: abs(-8 + (i + 0.37) / 20)):
+            turn = _bisect(dg, point(i), point(i + 1))
             for step in (mpmath.mpf("0.5"), mpmath.mpf("-0.5")):
                 z1 = turn - step
                 target = g(z1)
@@ -226,6 +235,14 @@ def non_injective_witness(body: Expr, derivative: Expr, var: Symbol) -> Witness 
                 if z2 is not None and abs(dg(z1) - dg(z2)) > mpmath.mpf("1e-6"):
                     return Witness(z1, z2, target, dg(z1), dg(z2), note)
     return None
+
+
+def _float_or_mp(fast, exact, x: float):
+    try:
+        return fast(x)
+    except (OverflowError, ValueError, ZeroDivisionError):
+        with mpmath.workdps(40):
+            return exact(mpmath.mpf(x))
 
 
 def _bisect(f, a, b):

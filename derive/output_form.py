@@ -21,10 +21,12 @@ from __future__ import annotations
 import random
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from math import lcm
+from typing import Any
 
 from sympy import (
     Add,
@@ -33,6 +35,7 @@ from sympy import (
     Function,
     Integer,
     Mul,
+    Poly,
     Pow,
     Rational,
     S,
@@ -46,12 +49,16 @@ from sympy import (
     factor_list,
     factor_terms,
     groebner,
+    lambdify,
     powdenest,
     radsimp,
+    roots,
     simplify,
     solve,
     together,
 )
+from sympy.functions.elementary.hyperbolic import HyperbolicFunction
+from sympy.functions.elementary.trigonometric import TrigonometricFunction
 
 from derive import board
 from derive.steps import Step
@@ -92,7 +99,7 @@ def find_output_form(
     return None
 
 
-def _kernel_candidates(body: Expr, derivative: Expr, var: Symbol) -> list[Expr]:
+def kernel_candidates(body: Expr, derivative: Expr, var: Symbol) -> list[Expr]:
     kernel = _exponential_kernel(body, var)
     if kernel is None:
         return []
@@ -101,8 +108,13 @@ def _kernel_candidates(body: Expr, derivative: Expr, var: Symbol) -> list[Expr]:
     if g_t.has(var) or d_t.has(var) or d_t.has(exp):
         return []
     num, den = g_t.as_numer_denom()
-    roots = solve(G * den - num, t)
-    return [cancel(d_t.subs(t, r)) for r in roots]
+    equation = G * den - num
+    if equation.is_polynomial(t):
+        # y·Q(t) - P(t): its roots in closed form, without solve's checks and simplify
+        found = list(roots(Poly(equation, t), filter=None)) if degree(equation, t) >= 1 else []
+    else:  # t inside a logarithm (log-sigmoid): solve
+        found = solve(equation, t)
+    return [cancel(d_t.subs(t, r)) for r in found]
 
 
 def _exponential_kernel(body: Expr, var: Symbol) -> tuple[Symbol, dict] | None:
@@ -191,14 +203,14 @@ def _inversion_candidates(body: Expr, derivative: Expr, var: Symbol) -> list[Exp
     if count_ops(body) > MAX_INVERSION_OPS:
         return []
     try:
-        inverses = solve(body - G, var)
+        inverses = solve(body - G, var, check=False, simplify=False)  # holds() checks every candidate
     except (NotImplementedError, ValueError):
         return []
     return [cancel(together(derivative.subs(var, h))) for h in inverses]
 
 
 _METHODS = (
-    ("exponential kernel", _kernel_candidates),
+    ("exponential kernel", kernel_candidates),
     ("algebraic elimination", _radical_candidates),
     ("inversion", _inversion_candidates),
 )
@@ -210,42 +222,67 @@ class Samples:
 
     var: Symbol
     parameters: dict
-    points: tuple[tuple[Expr, Expr], ...] | None  # (g(z0), g'(z0)); None where g cannot be evaluated
+    points: tuple[tuple[Any, Any], ...] | None  # (g(z0), g'(z0)) as mpmath numbers; None where g cannot be evaluated
+
+
+SAMPLE_DIGITS = 30
+
+
+@lru_cache(maxsize=512)
+def compiled(expr: Expr, var: Symbol, module: str) -> Callable[..., Any]:
+    """expr as a Python function of var (lambdify), compiled once per expression."""
+    return lambdify(var, expr, module)
 
 
 def sample(body: Expr, derivative: Expr, var: Symbol, interval: tuple[float, float] = (-3.0, 3.0)) -> Samples:
     """g and g' at 12 points of the interval, at 30 digits, parameters set to values in [0.5, 2]."""
+    import mpmath
+
     lo, hi = interval
     rng = random.Random(0)
     parameters = {s: Rational(rng.randint(5, 20), 10) for s in sorted(body.free_symbols - {var}, key=str)}
+    # compiled once to mpmath: far cheaper than subs().evalf() at every point
+    g = compiled(body.subs(parameters), var, "mpmath")
+    dg = compiled(derivative.subs(parameters), var, "mpmath")
     points = []
-    for _ in range(12):
-        z0 = Rational(rng.randint(int(lo * 1000) + 1, int(hi * 1000) - 1), 1000)
-        try:
-            g0 = body.subs(parameters).subs(var, z0).evalf(30)
-            want = derivative.subs(parameters).subs(var, z0).evalf(30)
-        except (ZeroDivisionError, ValueError, TypeError):
-            return Samples(var, parameters, None)
-        if not want.is_number:
-            return Samples(var, parameters, None)
-        points.append((g0, want))
+    with mpmath.workdps(SAMPLE_DIGITS):
+        for _ in range(12):
+            z0 = mpmath.mpf(rng.randint(int(lo * 1000) + 1, int(hi * 1000) - 1)) / 1000
+            try:
+                g0, want = _real(g(z0)), _real(dg(z0))
+            except (ZeroDivisionError, ValueError, TypeError, NameError):
+                return Samples(var, parameters, None)
+            if g0 is None or want is None:
+                return Samples(var, parameters, None)
+            points.append((g0, want))
     return Samples(var, parameters, tuple(points))
+
+
+def _real(value: Any) -> Any:
+    """A real mpmath number, or None (a complex value, a NaN or an infinity is no sample)."""
+    import mpmath
+
+    value = mpmath.mpmathify(value)
+    return value if isinstance(value, mpmath.mpf) and mpmath.isfinite(value) else None
 
 
 def holds(candidate: Expr, samples: Samples) -> bool:
     """F(g(z)) = g'(z) at the sampled points (a filter; the checker proves it)."""
+    import mpmath
+
     if samples.points is None or candidate.has(samples.var):
         return False
     if candidate.free_symbols - {G} - set(samples.parameters):
         return False
-    f = candidate.subs(samples.parameters)
-    for g0, want in samples.points:
-        try:
-            have = f.subs(G, g0).evalf(30)
-        except (ZeroDivisionError, ValueError, TypeError):
-            return False
-        if not have.is_number or not have.is_real or abs(have - want) > 1e-20 * (1 + abs(want)):
-            return False
+    f = compiled(candidate.subs(samples.parameters), G, "mpmath")
+    with mpmath.workdps(SAMPLE_DIGITS):
+        for g0, want in samples.points:
+            try:
+                have = _real(f(g0))
+            except (ZeroDivisionError, ValueError, TypeError, NameError):
+                return False
+            if have is None or abs(have - want) > mpmath.mpf("1e-20") * (1 + abs(want)):
+                return False
     return True
 
 
@@ -256,7 +293,9 @@ def display_candidates(f: Expr) -> list[Expr]:
     force); the caller keeps only those that still equal g' on the domain.
     """
     out = [_factored(f), expand(f)]
-    if not f.is_rational_function(G):
+    # simplify is for trigonometric, hyperbolic and radical forms (1/sqrt(sinh²g + 1) is 1/cosh g);
+    # an F in g and e^g only needs expand (1 - e^{-g})
+    if f.has(TrigonometricFunction, HyperbolicFunction) or any(not p.exp.is_Integer for p in f.atoms(Pow)):
         simple = simplify(f)
         out += [simple, simplify(powdenest(simple, force=True)), factor(radsimp(simple))]
     return out
