@@ -31,10 +31,10 @@ def main() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "latex", "json"]),
+    type=click.Choice(["text", "latex", "markdown", "json"]),
     default="text",
     show_default=True,
-    help="text for a terminal, latex (align*), json (every step with its expression and proof).",
+    help="text for a terminal, latex (align*), markdown ($$ blocks), json (every step with its proof).",
 )
 @click.option("--standalone", is_flag=True, help="With --format latex: a complete LaTeX document.")
 @click.option("--order", default=1, show_default=True, type=click.IntRange(1, 4), help="The order of the derivative.")
@@ -50,8 +50,63 @@ def steps(target: str, var: str, fmt: str, standalone: bool, order: int) -> None
         click.echo(json.dumps(derivation.to_dict(), indent=1, ensure_ascii=False))
     elif fmt == "latex":
         click.echo(derivation.to_latex(standalone=standalone))
+    elif fmt == "markdown":
+        click.echo(derivation.to_markdown(), nl=False)
     else:
         click.echo(derivation.to_text(), nl=False)
+
+
+def derive_all(targets: tuple[str, ...], var: str, order: int) -> list:
+    from derive.pipeline import derive
+
+    try:
+        return [derive(t, var=var, order=order) for t in targets]
+    except DeriveError as exc:
+        fail(str(exc))
+
+
+@main.command()
+@click.argument("targets", nargs=-1, required=True)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The .tex file to write.")
+@click.option("--title", default=None, help="The frames' title (default: what the slide computes).")
+@click.option("--var", default="z", show_default=True, help="The variable.")
+@click.option("--order", default=1, show_default=True, type=click.IntRange(1, 4), help="The order of the derivative.")
+@click.option("--pdf", is_flag=True, help="Also compile it (latexmk or pdflatex); the PDF goes next to the .tex.")
+def slides(targets: tuple[str, ...], output: str, title: str | None, var: str, order: int, pdf: bool) -> None:
+    """Beamer slides for TARGETS, one column each, two a frame, building one line at a time."""
+    from derive.files import write_atomic
+    from derive.render import beamer
+    from derive.tex import compile_pdf
+
+    derivations = derive_all(targets, var, order)
+    try:
+        path = write_atomic(output, beamer.render(derivations, title))
+        click.echo(f"wrote {path}")
+        if pdf:
+            built = compile_pdf(path)
+            click.echo(f"wrote {built.pdf}")
+            for warning in built.overfull:
+                click.echo(f"derive: warning: {warning}", err=True)
+    except DeriveError as exc:
+        fail(str(exc))
+
+
+@main.command()
+@click.argument("targets", nargs=-1, required=True)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The .html file to write.")
+@click.option("--title", default="Derivatives of activation functions", show_default=True, help="The page's title.")
+@click.option("--var", default="z", show_default=True, help="The variable.")
+@click.option("--order", default=1, show_default=True, type=click.IntRange(1, 4), help="The order of the derivative.")
+def page(targets: tuple[str, ...], output: str, title: str, var: str, order: int) -> None:
+    """A self-contained HTML page for TARGETS, typeset by KaTeX from local files (works offline)."""
+    from derive.files import write_atomic
+    from derive.render import html
+
+    derivations = derive_all(targets, var, order)
+    try:
+        click.echo(f"wrote {write_atomic(output, html.render(derivations, title))}")
+    except DeriveError as exc:
+        fail(str(exc))
 
 
 @main.command()
@@ -80,29 +135,40 @@ LECTURE = ("sigmoid", "tanh")
 
 
 def lecture_outputs() -> dict[str, str]:
-    """The generated files of outputs/, by name."""
+    """The generated text files of outputs/, by name."""
     from derive.pipeline import derive
+    from derive.render import beamer, html
 
     out = {}
-    for name in LECTURE:
-        derivation = derive(name)
+    derivations = [derive(name) for name in LECTURE]
+    for name, derivation in zip(LECTURE, derivations, strict=True):
         out[f"{name}.json"] = json.dumps(derivation.to_dict(), indent=1, ensure_ascii=False) + "\n"
         out[f"{name}.tex"] = derivation.to_latex() + "\n"
+        out[f"{name}.md"] = derivation.to_markdown()
+    out["lecture.tex"] = beamer.render(derivations)
+    out["lecture.html"] = html.render(derivations)
     return out
 
 
 @main.command()
 @click.argument("directory", default="outputs", type=click.Path(file_okay=False))
 def outputs(directory: str) -> None:
-    """Regenerate the lecture's artifacts in DIRECTORY (default: outputs)."""
+    """Regenerate the lecture's artifacts in DIRECTORY (default: outputs): text, slides, PDF, page, pictures."""
     from pathlib import Path
 
+    from derive import pictures
     from derive.files import write_atomic
+    from derive.tex import compile_pdf
 
+    folder = Path(directory)
     try:
-        Path(directory).mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
         for name, text in lecture_outputs().items():
-            click.echo(f"wrote {write_atomic(Path(directory) / name, text)}")
+            click.echo(f"wrote {write_atomic(folder / name, text)}")
+        built = compile_pdf(folder / "lecture.tex")
+        click.echo(f"wrote {built.pdf}")
+        click.echo(f"wrote {pictures.pdf_page_png(built.pdf, folder / 'lecture-last-build.png')}")
+        click.echo(f"wrote {pictures.page_png(folder / 'lecture.html', folder / 'lecture-html.png')}")
     except (DeriveError, OSError) as exc:
         fail(str(exc))
 

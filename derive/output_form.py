@@ -304,7 +304,7 @@ def display_candidates(f: Expr) -> list[Expr]:
 def display_form(f: Expr) -> Expr:
     """F written as people write it (without the domain check: for rational F, else simplified)."""
     if not f.is_rational_function(G):
-        return simplify(f)
+        return min([_factored(f), simplify(f)], key=count_ops)
     # a product shows where g' vanishes: it wins a near tie (-2g(1 - g²) over 2g³ - 2g)
     return min([_factored(f), _content_factored(f), expand(f)], key=lambda e: count_ops(e) - 1.5 * e.is_Mul)
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sympy import Derivative, Expr, Symbol, diff, expand
+from sympy import Derivative, Dummy, Expr, Symbol, diff, expand
 from sympy.core.function import AppliedUndef
 
 from derive import activations, board, check, existence, output_form, rules, steps
@@ -100,6 +100,14 @@ class Derivation:
 
         return json.to_dict(self)
 
+    def to_markdown(self) -> str:
+        from derive.render import markdown
+
+        return markdown.render(self)
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()
+
     def _repr_latex_(self) -> str:
         return "$$" + self.to_latex(environment="aligned") + "$$"
 
@@ -154,7 +162,9 @@ def higher_steps(
     lines += steps.derivative_steps(tree, order=k)
     form = None
     if previous_form is not None:
-        form = output_form.display_form(expand(diff(previous_form, output_form.G) * first_form))
+        real = Dummy("g", real=True)  # g is real: d|g|/dg = sign(g), not SymPy's complex form
+        slope = diff(previous_form.subs(output_form.G, real), real).subs(real, output_form.G)
+        form = output_form.display_form(expand(slope * first_form))
         shown = board.substitute(board.board_form(form), {output_form.G: g_of_var})
         if shown != lines[-1].expr:
             lines.append(steps.Step(quantity, shown, ("collect",), "collect the result as a function of g"))

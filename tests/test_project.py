@@ -8,10 +8,16 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from tools import pdf_page_text
 
 from derive.cli import main
+from derive.pictures import pdf_pages
 
 ROOT = Path(__file__).resolve().parent.parent
+FIRST_COMMAND = (
+    "python3 -m pip install . && bash tests/setup-tools.sh && derive slides sigmoid tanh -o lecture.tex --pdf"
+)
+TEST_COMMAND = 'bash tests/setup-tools.sh && python3 -m pip install -e ".[test]" && python3 -m pytest -q'
 
 
 @pytest.mark.skipif(shutil.which("ruff") is None, reason="ruff is installed by the test extra")
@@ -23,10 +29,21 @@ def test_ruff_clean():
 def test_committed_outputs_are_fresh(tmp_path):
     result = CliRunner().invoke(main, ["outputs", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    for fresh in sorted(tmp_path.iterdir()):
-        committed = ROOT / "outputs" / fresh.name
-        assert committed.read_text() == fresh.read_text(), f"outputs/{fresh.name} is stale: run `derive outputs`"
-    assert not list(tmp_path.glob(".*.tmp")), "no temporary file is left behind"
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == sorted(p.name for p in (ROOT / "outputs").iterdir())
+    for name in names:
+        fresh, committed = tmp_path / name, ROOT / "outputs" / name
+        stale = f"outputs/{name} is stale: run `derive outputs`"
+        if name.endswith(".pdf"):  # the same pages with the same text (the bytes depend on the TeX build)
+            assert pdf_pages(committed) == pdf_pages(fresh), stale
+            for page in range(1, pdf_pages(fresh) + 1):
+                assert pdf_page_text(committed, page) == pdf_page_text(fresh, page), stale
+        elif name.endswith(".png"):  # pictures for the README: a PNG of the same size
+            assert committed.read_bytes()[:24] == fresh.read_bytes()[:24], stale
+        else:
+            assert committed.read_text() == fresh.read_text(), stale
+    assert {"lecture.tex", "lecture.pdf", "sigmoid.md", "tanh.md", "lecture.html"} <= set(names)
+    assert not list(tmp_path.glob(".*.tmp*")), "no temporary file is left behind"
 
 
 def test_unwritable_output_is_one_line_exit_2(tmp_path):
@@ -39,9 +56,9 @@ def test_unwritable_output_is_one_line_exit_2(tmp_path):
 def test_readme_opens_with_the_two_commands_and_shows_real_output():
     readme = (ROOT / "README.md").read_text()
     blocks = readme.split("```sh\n")[1:3]
-    assert blocks[0].startswith("python3 -m pip install . && derive steps sigmoid")
-    assert blocks[1].startswith('python3 -m pip install -e ".[test]" && python3 -m pytest -q')
-    assert "python3 -m pytest -q" in (ROOT / ".ci" / "run").read_text()
+    assert blocks[0].startswith(FIRST_COMMAND)
+    assert blocks[1].startswith(TEST_COMMAND)
+    assert TEST_COMMAND in (ROOT / ".ci" / "run").read_text()
     shown = CliRunner().invoke(main, ["steps", "sigmoid"]).output
     assert shown in readme
 

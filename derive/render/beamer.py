@@ -1,0 +1,86 @@
+"""Beamer slides that build one line at a time, as the lecture's frame does.
+
+Each target is a column; two columns make a frame.  Within a column the
+definition (the lines of g) appears at once, then one line a build; the
+second column starts building when the first is complete.  Every row is
+wrapped in ``\\onslide<n->{...}`` (``\\pause`` inside an alignment drops
+lines).  A column too wide or too tall for its half of the slide is scaled
+down as a whole, so nothing runs off the slide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from derive.printing.latex import board_latex
+from derive.render import walk
+
+if TYPE_CHECKING:
+    from derive.pipeline import Derivation
+
+PREAMBLE = r"""\documentclass{beamer}
+\usepackage{amsmath}
+\setbeamertemplate{navigation symbols}{}
+\setbeamersize{text margin left=0.4cm, text margin right=0.4cm}
+% a column wider than its half of the slide, or taller than the frame, is scaled down to fit
+\newsavebox{\derivebox}
+\newcommand{\derivefit}[2]{%
+  \sbox{\derivebox}{#2}%
+  \ifdim\wd\derivebox>\linewidth
+    \sbox{\derivebox}{\resizebox{\linewidth}{!}{\usebox{\derivebox}}}%
+  \fi
+  \ifdim\dimexpr\ht\derivebox+\dp\derivebox\relax>#1
+    \sbox{\derivebox}{\resizebox{!}{#1}{\usebox{\derivebox}}}%
+  \fi
+  \usebox{\derivebox}}
+"""
+
+PER_FRAME = 2
+
+
+def default_title(order: int = 1) -> str:
+    """The frame's title when none is given: what the slide computes."""
+    primes = "'" * order
+    return f"Now, the only thing we need to figure out is how to compute $g{primes}$"
+
+
+def builds(derivation: Derivation) -> list[int]:
+    """For each line, the build (counted from 1 in its column) at which it appears: g's lines at once."""
+    out, build = [], 0
+    for line in walk(derivation):
+        if line.step.quantity != "g" or build == 0:
+            build += 1
+        out.append(build)
+    return out
+
+
+def frame(derivations: Sequence[Derivation], title: str) -> str:
+    """One frame: a column per derivation, each column building after the one before."""
+    width = f"{0.98 / len(derivations):.2f}"
+    columns, first = [], 1
+    for d in derivations:
+        rows = []
+        shown = builds(d)
+        for line, build in zip(walk(d), shown, strict=True):
+            rows.append(f"\\onslide<{first + build - 1}->{{{line.lhs or ''} &= {board_latex(line.step.expr)}}}")
+        math = "$\\displaystyle\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}$"
+        columns.append(
+            f"\\begin{{column}}{{{width}\\textwidth}}\n\\centering\n"
+            f"\\onslide<{first}->{{\\textbf{{{d.function.title}}}}}\\\\[1ex]\n"
+            f"\\derivefit{{0.72\\textheight}}{{{math}}}\n\\end{{column}}"
+        )
+        first += shown[-1]
+    return (
+        f"\\begin{{frame}}{{{title}}}\n\\begin{{columns}}[T,onlytextwidth]\n"
+        + "\n".join(columns)
+        + "\n\\end{columns}\n\\end{frame}"
+    )
+
+
+def render(derivations: Sequence[Derivation], title: str | None = None) -> str:
+    """A complete Beamer document: two targets a frame."""
+    order = max(d.order for d in derivations)
+    title = title if title is not None else default_title(order)
+    frames = [frame(derivations[i : i + PER_FRAME], title) for i in range(0, len(derivations), PER_FRAME)]
+    return PREAMBLE + "\\begin{document}\n" + "\n\n".join(frames) + "\n\\end{document}\n"
