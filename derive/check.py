@@ -36,6 +36,7 @@ from sympy import (
 from sympy.core.relational import Relational
 
 from derive import board
+from derive.output_form import SearchTimeoutError, time_limit
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,10 @@ TACTICS: tuple[tuple[str, Callable[[Expr], Expr]], ...] = (
 )
 
 
+TACTIC_SECONDS = 2.0
+"""How long one symbolic tactic may try before the numeric check decides."""
+
+
 def step_value(expr: Expr, definitions: Mapping[Expr, Expr]) -> Expr:
     """The canonical value of a step's expression: brackets gone, g(z) defined, d/dz carried out."""
     return board.evaluate(board.strip_groups(expr)).xreplace(dict(definitions)).doit()
@@ -77,14 +82,15 @@ def prove_equal(lhs: Expr, rhs: Expr, var: Symbol, points: int = 30, digits: int
     if difference.has(Piecewise, Max, Min, Heaviside, Abs, sign):
         # simplify's boolean algebra is slow and seldom closes these: split the line instead
         proof = _by_intervals(difference, var)
-        return proof if proof is not None else _numeric(difference, var, points, digits)
+        return proof if proof is not None else _numeric(lhs, rhs, var, points, digits)
     for name, tactic in TACTICS:
         try:
-            if tactic(difference) == 0:
-                return Proof("symbolic", name)
-        except (NotImplementedError, TypeError, ValueError, RecursionError):
+            with time_limit(TACTIC_SECONDS):  # simplify can run for minutes; numbers then decide
+                if tactic(difference) == 0:
+                    return Proof("symbolic", name)
+        except (NotImplementedError, TypeError, ValueError, RecursionError, SearchTimeoutError):
             continue
-    return _numeric(difference, var, points, digits)
+    return _numeric(lhs, rhs, var, points, digits)
 
 
 CHEAP_TACTICS = TACTICS[:4]
@@ -158,15 +164,21 @@ def _closes(tactic: Callable[[Expr], Expr], e: Expr) -> bool:
         return False
 
 
-def _numeric(difference: Expr, var: Symbol, points: int, digits: int) -> Proof:
+def _numeric(lhs: Expr, rhs: Expr, var: Symbol, points: int, digits: int) -> Proof:
+    """lhs = rhs at ``points`` random points of [-6, 6] (parameters in [0.5, 2]) with mpmath at ``digits``.
+
+    Points within 10^-3 of a kink and points where either side cannot be
+    evaluated (a singularity) are skipped; the error is relative to |rhs|
+    (absolute where rhs is below 10^-10).
+    """
     import mpmath
 
     # DiracDelta (SymPy's derivative of a step) is 0 away from the kinks, where the points are taken
-    difference = difference.replace(lambda e: isinstance(e, DiracDelta), lambda e: S.Zero)
-    params = sorted(difference.free_symbols - {var}, key=str)
-    f = lambdify([var, *params], difference, modules="mpmath")
+    lhs, rhs = (e.replace(lambda x: isinstance(x, DiracDelta), lambda x: S.Zero) for e in (lhs, rhs))
+    params = sorted((lhs.free_symbols | rhs.free_symbols) - {var}, key=str)
+    f = lambdify([var, *params], [lhs, rhs], modules="mpmath")
     rng = random.Random(1)
-    kinks = _kinks(difference, var)
+    kinks = _kinks((lhs - rhs).rewrite(Piecewise), var)
     worst = mpmath.mpf(0)
     tried = used = 0
     with mpmath.workdps(digits):
@@ -178,19 +190,26 @@ def _numeric(difference: Expr, var: Symbol, points: int, digits: int) -> Proof:
                 continue
             values = [mpmath.mpf(rng.uniform(0.5, 2.0)) for _ in params]
             try:
-                value = f(z0, *values)
+                left, right = (mpmath.mpmathify(v) for v in f(z0, *values))
             except (ZeroDivisionError, ValueError, OverflowError, TypeError):
                 continue
-            if not mpmath.isfinite(value):
+            if not (mpmath.isfinite(left) and mpmath.isfinite(right)):
                 continue
             used += 1
-            err = abs(value)
+            err = abs(left - right) / (abs(right) if abs(right) > mpmath.mpf("1e-10") else 1)
             worst = max(worst, err)
             if err > tolerance:
-                return Proof("failed", f"differs by {mpmath.nstr(err, 5)} at {var} = {mpmath.nstr(z0, 15)}")
+                at = f"{var} = {mpmath.nstr(z0, 15)}" + "".join(
+                    f", {p} = {mpmath.nstr(v, 15)}" for p, v in zip(params, values, strict=True)
+                )
+                return Proof(
+                    "failed",
+                    f"differs at {at}: {mpmath.nstr(left, 12)} against {mpmath.nstr(right, 12)} "
+                    f"(relative error {mpmath.nstr(err, 3)})",
+                )
     if used < points:
         return Proof("failed", f"only {used} of {points} points could be evaluated")
-    return Proof("numeric", f"{used} points, {digits} digits, worst difference {mpmath.nstr(worst, 3)}")
+    return Proof("numeric", f"{used} random points, {digits} digits, worst relative error {mpmath.nstr(worst, 3)}")
 
 
 def _kinks(e: Expr, var: Symbol) -> list[float]:

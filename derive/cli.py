@@ -109,6 +109,41 @@ def page(targets: tuple[str, ...], output: str, title: str, var: str, order: int
         fail(str(exc))
 
 
+@main.command(name="check")
+@click.argument("target")
+@click.option("--var", default="z", show_default=True, help="The variable to differentiate in.")
+@click.option("--order", default=1, show_default=True, type=click.IntRange(1, 4), help="The order of the derivative.")
+@click.option("--numerics", is_flag=True, help="Also each step in float32 and float64 (NumPy) against mpmath.")
+def check_(target: str, var: str, order: int, numerics: bool) -> None:
+    """Prove every step of TARGET and say how; exit status 1 when a step fails."""
+    from derive.pipeline import derive, prove_steps
+    from derive.printing.text import board_text
+    from derive.render import walk
+
+    try:
+        derivation = derive(target, var=var, order=order, check_steps=False)
+        derivation.proofs = prove_steps(derivation)
+    except DeriveError as exc:
+        fail(str(exc))
+    click.echo(f"{derivation.function.title}: every step proved equal to its quantity (g by definition, g' by diff)")
+    for line in walk(derivation):
+        lead = f"{line.lhs} = " if line.lhs else "  = "
+        verdict = "FAILED" if line.proof.startswith("failed") else "ok"
+        click.echo(f"{line.index + 1:>2}. {lead}{board_text(line.step.expr)}")
+        click.echo(f"      {verdict}: {line.proof}")
+    failed = sum(not p.ok for p in derivation.proofs)
+    click.echo(
+        f"{len(derivation.proofs) - failed} of {len(derivation.proofs)} steps proved"
+        + (f"; {failed} FAILED" if failed else "")
+    )
+    if numerics:
+        from derive import numerics as floating
+
+        click.echo("")
+        click.echo(floating.report(derivation, floating.analyse(derivation)), nl=False)
+    sys.exit(1 if failed else 0)
+
+
 @main.command()
 @click.argument("lhs")
 @click.argument("rhs")

@@ -24,3 +24,9 @@ class sigmoid(Function):  # noqa: N801 - SymPy names functions in lower case
 
     def _eval_evalf(self, prec):
         return (1 / (1 + exp(-self.args[0])))._eval_evalf(prec)
+
+    # lambdify (mpmath, NumPy, math) prints σ written out: the code printers look these methods up by name
+    def _written_out(self, printer) -> str:
+        return printer._print(1 / (1 + exp(-self.args[0])))
+
+    _mpmathcode = _numpycode = _pythoncode = _written_out

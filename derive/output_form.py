@@ -57,10 +57,12 @@ from sympy import (
     solve,
     together,
 )
+from sympy.core.sorting import default_sort_key
 from sympy.functions.elementary.hyperbolic import HyperbolicFunction
 from sympy.functions.elementary.trigonometric import TrigonometricFunction
 
 from derive import board
+from derive.functions import sigmoid
 from derive.steps import Step
 
 G = Symbol("g")
@@ -138,7 +140,8 @@ def _exponential_kernel(body: Expr, var: Symbol) -> tuple[Symbol, dict] | None:
 
 def _radical_candidates(body: Expr, derivative: Expr, var: Symbol) -> list[Expr]:
     """Square roots as symbols s with s² = h: eliminate z and s (a lex Gröbner basis), solve for g'."""
-    radicals = sorted({p.base for p in (body.atoms(Pow) | derivative.atoms(Pow)) if p.exp.is_Rational and p.exp.q == 2})
+    powers = body.atoms(Pow) | derivative.atoms(Pow)
+    radicals = sorted({p.base for p in powers if p.exp.is_Rational and p.exp.q == 2}, key=default_sort_key)
     if not radicals or len(radicals) > 2:
         return []
     roots = [Dummy(f"s{i}", positive=True) for i in range(len(radicals))]
@@ -167,6 +170,9 @@ def _radical_candidates(body: Expr, derivative: Expr, var: Symbol) -> list[Expr]
     return out
 
 
+DISPLAY_SECONDS = 1.0
+"""How long simplify may look for a shorter way to write a found F."""
+
 SEARCH_SECONDS = 3.0
 """How long one method may search (SymPy's solve and groebner can run for minutes)."""
 
@@ -179,7 +185,7 @@ class SearchTimeoutError(Exception):
 def time_limit(seconds: float) -> Iterator[None]:
     """Interrupt the block after ``seconds`` (in the main thread on Unix; elsewhere no limit)."""
     usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    if not usable:
+    if not usable or signal.getitimer(signal.ITIMER_REAL)[0] > 0:  # no timer here, or an outer budget governs
         yield
         return
 
@@ -200,7 +206,9 @@ MAX_INVERSION_OPS = 20
 
 
 def _inversion_candidates(body: Expr, derivative: Expr, var: Symbol) -> list[Expr]:
-    if count_ops(body) > MAX_INVERSION_OPS:
+    # σ counts as written out: a chain σ(σ(...)) is small as text but large for solve
+    written = body.replace(lambda e: isinstance(e, sigmoid), lambda e: e.rewrite(exp))
+    if count_ops(written) > MAX_INVERSION_OPS:
         return []
     try:
         inverses = solve(body - G, var, check=False, simplify=False)  # holds() checks every candidate
@@ -296,8 +304,12 @@ def display_candidates(f: Expr) -> list[Expr]:
     # simplify is for trigonometric, hyperbolic and radical forms (1/sqrt(sinh²g + 1) is 1/cosh g);
     # an F in g and e^g only needs expand (1 - e^{-g})
     if f.has(TrigonometricFunction, HyperbolicFunction) or any(not p.exp.is_Integer for p in f.atoms(Pow)):
-        simple = simplify(f)
-        out += [simple, simplify(powdenest(simple, force=True)), factor(radsimp(simple))]
+        try:
+            with time_limit(DISPLAY_SECONDS):  # simplify can take minutes (LambertW forms)
+                simple = simplify(f)
+                out += [simple, simplify(powdenest(simple, force=True)), factor(radsimp(simple))]
+        except SearchTimeoutError:
+            pass
     return out
 
 

@@ -12,6 +12,7 @@ size make hostile input fail fast.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable
 
 import sympy
@@ -94,8 +95,10 @@ def parse_expression(text: str, var: str = "z") -> Expr:
         raise ParseError("the expression is empty")
     if text.count("(") > MAX_DEPTH * 20 or _paren_depth(text) > MAX_DEPTH:
         raise ParseError(f"the expression is nested more than {MAX_DEPTH} levels deep")
+    # SELU's λ is typed "lambda", a Python keyword: read it as the name "lamda" (SymPy's spelling), then as λ
+    source = re.sub(r"\blambda\b", "lamda", text.strip().replace("^", "**"))
     try:
-        tree = ast.parse(text.strip().replace("^", "**"), mode="eval")
+        tree = ast.parse(source, mode="eval")
     except (SyntaxError, ValueError, MemoryError, RecursionError) as exc:
         raise ParseError(f"cannot parse {_quote(text)}: {_syntax_reason(exc)}") from None
     return _Builder(var).build(tree.body, 0)
@@ -159,7 +162,7 @@ class _Builder:
             raise ParseError(f"{name} is a function: write {name}(...)")
         if name.startswith("_"):
             raise ParseError(f"the name {name!r} is not allowed")
-        return symbol(name)
+        return symbol("lambda" if name == "lamda" else name)
 
     def _UnaryOp(self, node: ast.UnaryOp, depth: int) -> Expr:
         operand = self.build(node.operand, depth)

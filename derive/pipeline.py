@@ -171,20 +171,26 @@ def higher_steps(
     return lines, diff(previous, z), form
 
 
-def prove_steps(derivation: Derivation) -> list[check.Proof]:
-    """A proof for every step that it equals its quantity (g, or g' = d/dz g by SymPy's diff)."""
+def reference_quantities(derivation: Derivation) -> tuple[dict[str, Expr], dict[Expr, Expr]]:
+    """What each step must equal (g, g', ... by SymPy's diff), and the substitutions that define g(z)."""
     f = derivation.function
     z = f.variable
     reference = {steps.quantity_name(k): diff(f.body, z, k) for k in range(derivation.order + 1)}
-    g_of_var = output_form.g_function(z)
-    substitutions = {g_of_var: f.body}
+    substitutions = {output_form.g_function(z): f.body}
     if isinstance(f.head, AppliedUndef):  # a name the library gave it: true by definition
         substitutions[f.head] = f.body
+    return reference, substitutions
+
+
+def prove_steps(derivation: Derivation) -> list[check.Proof]:
+    """A proof for every step that it equals its quantity (g, or g' = d/dz g by SymPy's diff)."""
+    f = derivation.function
+    reference, substitutions = reference_quantities(derivation)
     proofs = []
     for step in derivation.steps:
         if step.expr == f.head and isinstance(f.head, AppliedUndef):
             proofs.append(check.Proof("symbolic", f"by definition of {f.name}"))
             continue
         value = check.step_value(step.expr, substitutions)
-        proofs.append(check.prove_equal(value, reference[step.quantity], z))
+        proofs.append(check.prove_equal(value, reference[step.quantity], f.variable))
     return proofs
