@@ -22,12 +22,16 @@ from sympy import (
     Max,
     Min,
     Piecewise,
+    Poly,
+    Pow,
     S,
     Symbol,
     cancel,
+    degree,
     expand,
     lambdify,
     piecewise_fold,
+    roots,
     sign,
     simplify,
     solve,
@@ -84,6 +88,8 @@ def prove_equal(lhs: Expr, rhs: Expr, var: Symbol, points: int = 30, digits: int
         proof = _by_intervals(difference, var)
         return proof if proof is not None else _numeric(lhs, rhs, var, points, digits)
     for name, tactic in TACTICS:
+        if tactic is simplify and _nested_radical(difference):
+            continue  # simplify does not denest radicals of radicals (the bent identity's form): numbers decide
         try:
             with time_limit(TACTIC_SECONDS):  # simplify can run for minutes; numbers then decide
                 if tactic(difference) == 0:
@@ -109,7 +115,7 @@ def _by_intervals(difference: Expr, var: Symbol) -> Proof | None:
     cuts: set[Expr] = set()
     for rel in relations:
         try:
-            roots = solve(rel.lhs - rel.rhs, var)
+            roots = _roots(rel.lhs - rel.rhs, var)
         except (NotImplementedError, TypeError, ValueError):
             return None
         if any(r.is_real is not True for r in roots):
@@ -212,6 +218,22 @@ def _numeric(lhs: Expr, rhs: Expr, var: Symbol, points: int, digits: int) -> Pro
     return Proof("numeric", f"{used} random points, {digits} digits, worst relative error {mpmath.nstr(worst, 3)}")
 
 
+def _is_radical(e: Expr) -> bool:
+    return e.is_Pow and e.exp.is_Rational and not e.exp.is_Integer
+
+
+def _nested_radical(e: Expr) -> bool:
+    """A square (or other) root of an expression that holds a root itself."""
+    return any(_is_radical(p) and any(_is_radical(q) for q in p.base.atoms(Pow)) for p in e.atoms(Pow))
+
+
+def _roots(e: Expr, var: Symbol) -> list[Expr]:
+    """The roots of e in var: a polynomial's directly (most conditions are z > c), else by solve."""
+    if e.is_polynomial(var):
+        return list(roots(Poly(e, var), filter=None)) if degree(e, var) > 0 else []
+    return solve(e, var)
+
+
 def _kinks(e: Expr, var: Symbol) -> list[float]:
     """Where a piece of a piecewise expression changes: sampling stays away from these."""
     out: list[float] = []
@@ -220,7 +242,7 @@ def _kinks(e: Expr, var: Symbol) -> list[float]:
             for rel in [cond, *cond.atoms(Relational)]:
                 if isinstance(rel, Relational) and rel.has(var):
                     try:
-                        out.extend(float(r) for r in solve(rel.lhs - rel.rhs, var) if r.is_real)
+                        out.extend(float(r) for r in _roots(rel.lhs - rel.rhs, var) if r.is_real)
                     except (NotImplementedError, TypeError):
                         pass
     return out
