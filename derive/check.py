@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sympy import (
     Abs,
@@ -80,6 +81,7 @@ def step_value(expr: Expr, definitions: Mapping[Expr, Expr]) -> Expr:
     return board.evaluate(board.strip_groups(expr)).xreplace(dict(definitions)).doit()
 
 
+@lru_cache(maxsize=2048)  # a proof is a pure function of its arguments; frozen, so safe to share
 def prove_equal(lhs: Expr, rhs: Expr, var: Symbol, points: int = 30, digits: int = 50) -> Proof:
     """A proof that lhs = rhs as functions of var, or a failure with where they differ."""
     difference = lhs - rhs

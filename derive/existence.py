@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import mpmath
 from sympy import (
@@ -102,6 +103,7 @@ def piecewise_body(body: Expr) -> Expr:
     return body
 
 
+@lru_cache(maxsize=256)  # a verdict is a pure function of (g, g', z); frozen, so safe to share
 def analyse(body: Expr, derivative: Expr, var: Symbol) -> Verdict:
     """Find F with g' = F(g), or prove there is none, or say that none was found."""
     shaped = piecewise_body(body)

@@ -112,6 +112,17 @@ class Derivation:
         return "$$" + self.to_latex(environment="aligned") + "$$"
 
 
+def clear_caches(sympy_too: bool = True) -> None:
+    """Forget the verdicts, proofs and compiled functions computed so far (and SymPy's cache, by default)."""
+    from sympy.core.cache import clear_cache
+
+    existence.analyse.cache_clear()
+    check.prove_equal.cache_clear()
+    output_form.compiled.cache_clear()
+    if sympy_too:
+        clear_cache()
+
+
 MAX_ORDER = 4
 
 

@@ -1,0 +1,45 @@
+"""What issue 6 asks of the code (no timings here: those are in bench/): lean imports, caches that change nothing."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from derive import derive
+from derive.pipeline import clear_caches
+
+
+def test_steps_command_imports_only_what_it_needs():
+    code = (
+        "import sys\n"
+        "from derive.cli import main\n"
+        "try:\n"
+        "    main(['steps', 'sigmoid', '--format', 'latex'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "unused = ['numpy', 'derive.numerics', 'derive.render.html', 'derive.render.beamer', 'derive.render.json',\n"
+        "          'derive.render.markdown', 'derive.tex', 'derive.pictures', 'derive.testing', 'hypothesis']\n"
+        "print([m for m in unused if m in sys.modules])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_importing_derive_does_no_sympy_work():
+    # an import builds no derivation: nothing of derive's in the caches until derive() runs
+    code = (
+        "from derive import existence, check\n"
+        "print(existence.analyse.cache_info().currsize, check.prove_equal.cache_info().currsize)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["0", "0"]
+
+
+def test_caches_give_the_same_derivation():
+    first = derive("tanh", order=2)
+    again = derive("tanh", order=2)
+    clear_caches()
+    fresh = derive("tanh", order=2)
+    for other in (again, fresh):
+        assert [s.expr for s in other.steps] == [s.expr for s in first.steps]
+        assert other.proofs == first.proofs and other.verdict == first.verdict
