@@ -11,23 +11,14 @@ from __future__ import annotations
 
 import statistics
 import sys
-import time
 
 import sympy
+from speed import timed  # bench/ is on the path when this file is run
 
 from derive import derive
 from derive.activations import LIBRARY
 from derive.parse import symbol
 from derive.pipeline import clear_caches
-
-
-def timed(fn, repeats: int) -> list[float]:
-    out = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - start)
-    return out
 
 
 def naive(name: str) -> None:
