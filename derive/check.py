@@ -23,25 +23,21 @@ from sympy import (
     Max,
     Min,
     Piecewise,
-    Poly,
     Pow,
     S,
     Symbol,
     cancel,
-    degree,
     expand,
     lambdify,
     piecewise_fold,
-    roots,
     sign,
     simplify,
-    solve,
     together,
 )
 from sympy.core.relational import Relational
 
 from derive import board
-from derive.output_form import SearchTimeoutError, time_limit
+from derive.compute import SearchTimeoutError, solutions, time_limit
 
 
 @dataclass(frozen=True)
@@ -70,6 +66,8 @@ TACTICS: tuple[tuple[str, Callable[[Expr], Expr]], ...] = (
     ("rewrite in exponentials, cancel", _exp_rational),
     ("simplify", simplify),
 )
+CHEAP_TACTICS = TACTICS[:-1]
+"""All but simplify: for the pieces of a piecewise difference, and where simplify cannot help."""
 
 
 TACTIC_SECONDS = 2.0
@@ -89,19 +87,10 @@ def prove_equal(lhs: Expr, rhs: Expr, var: Symbol, points: int = 30, digits: int
         # simplify's boolean algebra is slow and seldom closes these: split the line instead
         proof = _by_intervals(difference, var)
         return proof if proof is not None else _numeric(lhs, rhs, var, points, digits)
-    for name, tactic in TACTICS:
-        if tactic is simplify and _nested_radical(difference):
-            continue  # simplify does not denest radicals of radicals (the bent identity's form): numbers decide
-        try:
-            with time_limit(TACTIC_SECONDS):  # simplify can run for minutes; numbers then decide
-                if tactic(difference) == 0:
-                    return Proof("symbolic", name)
-        except (NotImplementedError, TypeError, ValueError, RecursionError, SearchTimeoutError):
-            continue
-    return _numeric(lhs, rhs, var, points, digits)
-
-
-CHEAP_TACTICS = TACTICS[:4]
+    # simplify does not denest radicals of radicals (the bent identity's form): there, numbers decide
+    tactics = CHEAP_TACTICS if _nested_radical(difference) else TACTICS
+    closing = _closing_tactic(tactics, difference)
+    return Proof("symbolic", closing) if closing is not None else _numeric(lhs, rhs, var, points, digits)
 
 
 def _by_intervals(difference: Expr, var: Symbol) -> Proof | None:
@@ -117,7 +106,7 @@ def _by_intervals(difference: Expr, var: Symbol) -> Proof | None:
     cuts: set[Expr] = set()
     for rel in relations:
         try:
-            roots = _roots(rel.lhs - rel.rhs, var)
+            roots = solutions(rel.lhs - rel.rhs, var)
         except (NotImplementedError, TypeError, ValueError):
             return None
         if any(r.is_real is not True for r in roots):
@@ -135,9 +124,7 @@ def _by_intervals(difference: Expr, var: Symbol) -> Proof | None:
     used = []
     for point in inside:
         branch = _branch_at(folded, var, point)
-        if branch is None:
-            return None
-        closing = next((name for name, tactic in CHEAP_TACTICS if _closes(tactic, branch)), None)
+        closing = _closing_tactic(CHEAP_TACTICS, branch) if branch is not None else None
         if closing is None:
             return None
         used.append(closing)
@@ -165,11 +152,16 @@ def _branch_at(e: Expr, var: Symbol, point: Expr) -> Expr | None:
     return e
 
 
-def _closes(tactic: Callable[[Expr], Expr], e: Expr) -> bool:
-    try:
-        return tactic(e) == 0
-    except (NotImplementedError, TypeError, ValueError, RecursionError):
-        return False
+def _closing_tactic(tactics: tuple[tuple[str, Callable[[Expr], Expr]], ...], difference: Expr) -> str | None:
+    """The name of the first tactic that brings the difference to 0 within its time budget, or None."""
+    for name, tactic in tactics:
+        try:
+            with time_limit(TACTIC_SECONDS):  # simplify can run for minutes; numbers then decide
+                if tactic(difference) == 0:
+                    return name
+        except (NotImplementedError, TypeError, ValueError, RecursionError, SearchTimeoutError):
+            continue
+    return None
 
 
 def _numeric(lhs: Expr, rhs: Expr, var: Symbol, points: int, digits: int) -> Proof:
@@ -229,13 +221,6 @@ def _nested_radical(e: Expr) -> bool:
     return any(_is_radical(p) and any(_is_radical(q) for q in p.base.atoms(Pow)) for p in e.atoms(Pow))
 
 
-def _roots(e: Expr, var: Symbol) -> list[Expr]:
-    """The roots of e in var: a polynomial's directly (most conditions are z > c), else by solve."""
-    if e.is_polynomial(var):
-        return list(roots(Poly(e, var), filter=None)) if degree(e, var) > 0 else []
-    return solve(e, var)
-
-
 def _kinks(e: Expr, var: Symbol) -> list[float]:
     """Where a piece of a piecewise expression changes: sampling stays away from these."""
     out: list[float] = []
@@ -244,7 +229,7 @@ def _kinks(e: Expr, var: Symbol) -> list[float]:
             for rel in [cond, *cond.atoms(Relational)]:
                 if isinstance(rel, Relational) and rel.has(var):
                     try:
-                        out.extend(float(r) for r in _roots(rel.lhs - rel.rhs, var) if r.is_real)
+                        out.extend(float(r) for r in solutions(rel.lhs - rel.rhs, var) if r.is_real)
                     except (NotImplementedError, TypeError):
                         pass
     return out

@@ -39,8 +39,9 @@ from sympy import (
     simplify,
 )
 
+from derive.compute import compiled
 from derive.functions import sigmoid
-from derive.output_form import G, OutputForm, compiled, find_output_form, holds, kernel_candidates, sample
+from derive.output_form import G, OutputForm, find_output_form, holds, kernel_candidates, sample
 
 
 @dataclass(frozen=True)
@@ -225,10 +226,11 @@ def non_injective_witness(body: Expr, derivative: Expr, var: Symbol) -> Witness 
         return mpmath.mpf(-8) + (i + mpmath.mpf("0.37")) / 20
 
     # the slopes' signs in floats, with mpmath only where floats fail; the witness itself at 40 digits
-    slopes = [_float_or_mp(fast_dg, dg, -8 + (i + 0.37) / 20) for i in range(320)]
-    turns = [i for i in range(len(slopes) - 1) if slopes[i] * slopes[i + 1] < 0]
+    grid = [float(point(i)) for i in range(320)]
+    slopes = [_float_or_mp(fast_dg, dg, x) for x in grid]
+    turns = [i for i in range(len(grid) - 1) if slopes[i] * slopes[i + 1] < 0]
     with mpmath.workdps(40):
-        for i in sorted(turns, key=lambda i: abs(-8 + (i + 0.37) / 20)):
+        for i in sorted(turns, key=lambda i: abs(grid[i])):
             turn = _bisect(dg, point(i), point(i + 1))
             for step in (mpmath.mpf("0.5"), mpmath.mpf("-0.5")):
                 z1 = turn - step

@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sympy import Expr, Symbol, lambdify
+from sympy import Expr, Symbol
+
+from derive.compute import compiled, real_number
 
 if TYPE_CHECKING:
     from derive.pipeline import Derivation
@@ -72,8 +74,8 @@ def analyse(derivation: Derivation, parameters: float = 1.0) -> list[StepNumeric
     exact: dict[str, list] = {}
     with mpmath.workdps(DIGITS):
         for quantity, expr in references.items():
-            compiled = lambdify(z, expr.subs(params), "mpmath")
-            exact[quantity] = [_exact(compiled, x) for x in points]
+            function = compiled(expr.subs(params), z, "mpmath")
+            exact[quantity] = [_exact(function, x) for x in points]
     g_of_var = output_form.g_function(z)
     out = []
     for i, step in enumerate(derivation.steps):
@@ -90,24 +92,23 @@ def analyse(derivation: Derivation, parameters: float = 1.0) -> list[StepNumeric
     return out
 
 
-def _exact(compiled, x: float):
+def _exact(function, x: float):
     import mpmath
 
     try:
-        value = mpmath.mpmathify(compiled(mpmath.mpf(x)))
+        return real_number(function(mpmath.mpf(x)))
     except (ZeroDivisionError, ValueError, OverflowError):
         return None
-    return value if isinstance(value, mpmath.mpf) and mpmath.isfinite(value) else None
 
 
 def _precision(expr: Expr, z: Symbol, points: list[float], exact: list, outputs: list, dtype: str, np) -> Precision:
     from derive.output_form import G
 
-    compiled = lambdify((z, G), expr, "numpy")
+    function = compiled(expr, (z, G), "numpy")
     xs = np.array(points, dtype=dtype)
     gs = np.array([float(g) if g is not None else np.nan for g in outputs], dtype=dtype)
     with np.errstate(all="ignore"):
-        values = np.broadcast_to(np.asarray(compiled(xs, gs), dtype=dtype), xs.shape)
+        values = np.broadcast_to(np.asarray(function(xs, gs), dtype=dtype), xs.shape)
     worst, worst_at, worst_abs, bad = 0.0, None, 0.0, []
     for x, have, want in zip(points, values.tolist(), exact, strict=True):
         if want is None:

@@ -19,15 +19,11 @@ through the pieces of g = N/D (each factor of F put over D, so 1 - g becomes
 from __future__ import annotations
 
 import random
-import signal
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
 from math import lcm
 from typing import Any
 
+import mpmath
 from sympy import (
     Add,
     Dummy,
@@ -35,7 +31,6 @@ from sympy import (
     Function,
     Integer,
     Mul,
-    Poly,
     Pow,
     Rational,
     S,
@@ -49,10 +44,8 @@ from sympy import (
     factor_list,
     factor_terms,
     groebner,
-    lambdify,
     powdenest,
     radsimp,
-    roots,
     simplify,
     solve,
     together,
@@ -62,6 +55,7 @@ from sympy.functions.elementary.hyperbolic import HyperbolicFunction
 from sympy.functions.elementary.trigonometric import TrigonometricFunction
 
 from derive import board
+from derive.compute import SearchTimeoutError, compiled, real_number, simplified, solutions, time_limit
 from derive.functions import sigmoid
 from derive.steps import Step
 
@@ -110,13 +104,8 @@ def kernel_candidates(body: Expr, derivative: Expr, var: Symbol) -> list[Expr]:
     if g_t.has(var) or d_t.has(var) or d_t.has(exp):
         return []
     num, den = g_t.as_numer_denom()
-    equation = G * den - num
-    if equation.is_polynomial(t):
-        # y·Q(t) - P(t): its roots in closed form, without solve's checks and simplify
-        found = list(roots(Poly(equation, t), filter=None)) if degree(equation, t) >= 1 else []
-    else:  # t inside a logarithm (log-sigmoid): solve
-        found = solve(equation, t)
-    return [cancel(d_t.subs(t, r)) for r in found]
+    # y·Q(t) - P(t), a polynomial in t (solve only where t sits inside a log: log-sigmoid)
+    return [cancel(d_t.subs(t, r)) for r in solutions(G * den - num, t)]
 
 
 def _exponential_kernel(body: Expr, var: Symbol) -> tuple[Symbol, dict] | None:
@@ -177,30 +166,6 @@ SEARCH_SECONDS = 3.0
 """How long one method may search (SymPy's solve and groebner can run for minutes)."""
 
 
-class SearchTimeoutError(Exception):
-    """A method ran out of its time budget."""
-
-
-@contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Interrupt the block after ``seconds`` (in the main thread on Unix; elsewhere no limit)."""
-    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    if not usable or signal.getitimer(signal.ITIMER_REAL)[0] > 0:  # no timer here, or an outer budget governs
-        yield
-        return
-
-    def interrupt(signum, frame):
-        raise SearchTimeoutError
-
-    previous = signal.signal(signal.SIGALRM, interrupt)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 MAX_INVERSION_OPS = 20
 """SymPy's solve can run for minutes on large expressions: inversion is tried on small ones only."""
 
@@ -236,16 +201,8 @@ class Samples:
 SAMPLE_DIGITS = 30
 
 
-@lru_cache(maxsize=512)
-def compiled(expr: Expr, var: Symbol, module: str) -> Callable[..., Any]:
-    """expr as a Python function of var (lambdify), compiled once per expression."""
-    return lambdify(var, expr, module)
-
-
 def sample(body: Expr, derivative: Expr, var: Symbol, interval: tuple[float, float] = (-3.0, 3.0)) -> Samples:
     """g and g' at 12 points of the interval, at 30 digits, parameters set to values in [0.5, 2]."""
-    import mpmath
-
     lo, hi = interval
     rng = random.Random(0)
     parameters = {s: Rational(rng.randint(5, 20), 10) for s in sorted(body.free_symbols - {var}, key=str)}
@@ -257,7 +214,7 @@ def sample(body: Expr, derivative: Expr, var: Symbol, interval: tuple[float, flo
         for _ in range(12):
             z0 = mpmath.mpf(rng.randint(int(lo * 1000) + 1, int(hi * 1000) - 1)) / 1000
             try:
-                g0, want = _real(g(z0)), _real(dg(z0))
+                g0, want = real_number(g(z0)), real_number(dg(z0))
             except (ZeroDivisionError, ValueError, TypeError, NameError):
                 return Samples(var, parameters, None)
             if g0 is None or want is None:
@@ -266,18 +223,8 @@ def sample(body: Expr, derivative: Expr, var: Symbol, interval: tuple[float, flo
     return Samples(var, parameters, tuple(points))
 
 
-def _real(value: Any) -> Any:
-    """A real mpmath number, or None (a complex value, a NaN or an infinity is no sample)."""
-    import mpmath
-
-    value = mpmath.mpmathify(value)
-    return value if isinstance(value, mpmath.mpf) and mpmath.isfinite(value) else None
-
-
 def holds(candidate: Expr, samples: Samples) -> bool:
     """F(g(z)) = g'(z) at the sampled points (a filter; the checker proves it)."""
-    import mpmath
-
     if samples.points is None or candidate.has(samples.var):
         return False
     if candidate.free_symbols - {G} - set(samples.parameters):
@@ -286,7 +233,7 @@ def holds(candidate: Expr, samples: Samples) -> bool:
     with mpmath.workdps(SAMPLE_DIGITS):
         for g0, want in samples.points:
             try:
-                have = _real(f(g0))
+                have = real_number(f(g0))
             except (ZeroDivisionError, ValueError, TypeError, NameError):
                 return False
             if have is None or abs(have - want) > mpmath.mpf("1e-20") * (1 + abs(want)):
@@ -316,7 +263,8 @@ def display_candidates(f: Expr) -> list[Expr]:
 def display_form(f: Expr) -> Expr:
     """F written as people write it (without the domain check: for rational F, else simplified)."""
     if not f.is_rational_function(G):
-        return min([_factored(f), simplify(f)], key=count_ops)
+        simple = simplified(f, DISPLAY_SECONDS)
+        return min([_factored(f), *([simple] if simple is not None else [])], key=count_ops)
     # a product shows where g' vanishes: it wins a near tie (-2g(1 - g²) over 2g³ - 2g)
     return min([_factored(f), _content_factored(f), expand(f)], key=lambda e: count_ops(e) - 1.5 * e.is_Mul)
 

@@ -9,7 +9,7 @@ from typing import Any
 from sympy import Derivative, Dummy, Expr, Symbol, diff, expand
 from sympy.core.function import AppliedUndef
 
-from derive import activations, board, check, existence, output_form, rules, steps
+from derive import activations, board, check, compute, existence, output_form, rules, steps
 from derive.errors import DeriveError, NoVariableError, StepCheckError
 from derive.parse import parse_expression, symbol
 
@@ -118,7 +118,7 @@ def clear_caches(sympy_too: bool = True) -> None:
 
     existence.analyse.cache_clear()
     check.prove_equal.cache_clear()
-    output_form.compiled.cache_clear()
+    compute.compiled.cache_clear()
     if sympy_too:
         clear_cache()
 

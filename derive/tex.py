@@ -39,11 +39,10 @@ def compile_pdf(tex: Path) -> Built:
     with tempfile.TemporaryDirectory(prefix="derive-tex-") as work:
         shutil.copy(tex, Path(work) / "deck.tex")
         if latexmk:
-            command = [latexmk, "-pdf", "-quiet", *(f"-pdflatex=pdflatex {' '.join(flags)} %O %S",), "deck.tex"]
+            command = [latexmk, "-pdf", "-quiet", f"-pdflatex=pdflatex {' '.join(flags)} %O %S", "deck.tex"]
         else:
             command = [pdflatex, *flags, "deck.tex"]
-        runs = 1 if latexmk else 2
-        for _ in range(runs):
+        for _ in range(1 if latexmk else 2):  # latexmk reruns by itself; pdflatex twice for beamer's overlays
             result = subprocess.run(command, cwd=work, env=env, capture_output=True, text=True, errors="replace")
         log_path = Path(work) / "deck.log"
         log = log_path.read_text(errors="replace") if log_path.exists() else result.stdout

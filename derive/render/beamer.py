@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from derive.printing.latex import board_latex
 from derive.render import walk
+from derive.render.latex import aligned_row
 
 if TYPE_CHECKING:
     from derive.pipeline import Derivation
@@ -60,10 +60,11 @@ def frame(derivations: Sequence[Derivation], title: str) -> str:
     width = f"{0.98 / len(derivations):.2f}"
     columns, first = [], 1
     for d in derivations:
-        rows = []
         shown = builds(d)
-        for line, build in zip(walk(d), shown, strict=True):
-            rows.append(f"\\onslide<{first + build - 1}->{{{line.lhs or ''} &= {board_latex(line.step.expr)}}}")
+        rows = [
+            f"\\onslide<{first + build - 1}->{{{aligned_row(line)}}}"
+            for line, build in zip(walk(d), shown, strict=True)
+        ]
         math = "$\\displaystyle\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}$"
         columns.append(
             f"\\begin{{column}}{{{width}\\textwidth}}\n\\centering\n"

@@ -17,12 +17,14 @@ def line_latex(line: Line) -> str:
     return f"{line.lhs} = {rhs}" if line.lhs else f"= {rhs}"
 
 
+def aligned_row(line: Line) -> str:
+    """A line as a row of an alignment: 'g(z) &= rhs', or '&= rhs' after the first line of a quantity."""
+    return f"{line.lhs or ''} &= {board_latex(line.step.expr)}"
+
+
 def render(derivation: Derivation, environment: str = "align*", standalone: bool = False) -> str:
     """An ``align*`` fragment (or ``aligned``), or with ``standalone`` a complete document."""
-    rows = []
-    for line in walk(derivation):
-        rhs = board_latex(line.step.expr)
-        rows.append(f"{line.lhs or ''} &= {rhs}")
+    rows = [aligned_row(line) for line in walk(derivation)]
     body = f"\\begin{{{environment}}}\n" + " \\\\\n".join(rows) + f"\n\\end{{{environment}}}"
     if not standalone:
         return body

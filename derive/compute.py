@@ -1,0 +1,65 @@
+"""Helpers the search, the checker and the numerics share: time budgets, compiled functions, roots, reals."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from typing import Any
+
+import mpmath
+from sympy import Expr, Poly, Symbol, degree, lambdify, roots, simplify, solve
+
+
+class SearchTimeoutError(Exception):
+    """A computation ran out of its time budget."""
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt the block after ``seconds`` (in the main thread on Unix; elsewhere no limit)."""
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable or signal.getitimer(signal.ITIMER_REAL)[0] > 0:  # no timer here, or an outer budget governs
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise SearchTimeoutError
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def simplified(e: Expr, seconds: float) -> Expr | None:
+    """SymPy's simplify within a time budget (it can run for minutes), or None when the budget runs out."""
+    try:
+        with time_limit(seconds):
+            return simplify(e)
+    except SearchTimeoutError:
+        return None
+
+
+@lru_cache(maxsize=512)
+def compiled(expr: Expr, args: Symbol | tuple[Symbol, ...], module: str) -> Callable[..., Any]:
+    """expr as a Python function of args (lambdify), compiled once per expression."""
+    return lambdify(args, expr, module)
+
+
+def real_number(value: Any) -> mpmath.mpf | None:
+    """A finite real mpmath number, or None (a complex value, a NaN or an infinity)."""
+    value = mpmath.mpmathify(value)
+    return value if isinstance(value, mpmath.mpf) and mpmath.isfinite(value) else None
+
+
+def solutions(equation: Expr, var: Symbol) -> list[Expr]:
+    """The roots of equation = 0 in var: a polynomial's in closed form (no solve checks, no simplify), else solve."""
+    if equation.is_polynomial(var):
+        return list(roots(Poly(equation, var), filter=None)) if degree(equation, var) >= 1 else []
+    return solve(equation, var)
