@@ -59,7 +59,11 @@ def real_number(value: Any) -> mpmath.mpf | None:
 
 
 def solutions(equation: Expr, var: Symbol) -> list[Expr]:
-    """The roots of equation = 0 in var: a polynomial's in closed form (no solve checks, no simplify), else solve."""
+    """Candidate roots of equation = 0 in var: a polynomial's in closed form, else solve's.
+
+    Neither checks or simplifies its roots (solve's checksol alone costs a quarter of a second on mish's
+    inner function): every caller filters them (holds() samples a candidate, the checker proves it).
+    """
     if equation.is_polynomial(var):
         return list(roots(Poly(equation, var), filter=None)) if degree(equation, var) >= 1 else []
-    return solve(equation, var)
+    return solve(equation, var, check=False, simplify=False)

@@ -155,7 +155,7 @@ def _radical_candidates(body: Expr, derivative: Expr, var: Symbol) -> list[Expr]
     for relation in relations:
         for factor_, _ in factor_list(relation)[1]:
             if factor_.has(slope) and degree(factor_, slope) <= 2:
-                out += solve(factor_, slope)
+                out += solutions(factor_, slope)
     return out
 
 
