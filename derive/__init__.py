@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from derive.errors import (
     CannotDifferentiateError,
     DeriveError,
@@ -10,10 +13,34 @@ from derive.errors import (
     StepCheckError,
     UnknownActivationError,
 )
-from derive.pipeline import Derivation, derive
-from derive.prove import Identity, prove
+
+if TYPE_CHECKING:
+    from derive.identity import Identity, prove
+    from derive.pipeline import Derivation, derive
 
 __version__ = "0.1.0"
+
+# Loaded on first use: they import SymPy (about 0.3 s), which `derive --version`, `derive -h`
+# and an answer from the cache (derive.cache) never need.
+_LAZY = {
+    "Derivation": "derive.pipeline",
+    "derive": "derive.pipeline",
+    "Identity": "derive.identity",
+    "prove": "derive.identity",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'derive' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_LAZY[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "CannotDifferentiateError",

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 
 import click
 
-from derive import __version__
+from derive import __version__, cache
 from derive.errors import DeriveError
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
@@ -21,8 +22,20 @@ def fail(message: str) -> None:
 
 @click.group(context_settings=CONTEXT)
 @click.version_option(__version__, "--version", prog_name="derive")
-def main() -> None:
+@click.option("--no-cache", is_flag=True, help="Compute every answer again (see `derive cache`).")
+@click.pass_context
+def main(ctx: click.Context, no_cache: bool) -> None:
     """Differentiate activation functions step by step, as a teacher does at the board."""
+    ctx.obj = {"cache": not no_cache}
+
+
+def cached(key: dict, compute: Callable[[], str]) -> str:
+    """compute()'s text, from the on-disk cache when it was computed before (derive.cache)."""
+    use = click.get_current_context().find_root().obj["cache"]
+    try:
+        return cache.answer(key, compute, use=use)
+    except DeriveError as exc:
+        fail(str(exc))
 
 
 @main.command()
@@ -40,20 +53,19 @@ def main() -> None:
 @click.option("--order", default=1, show_default=True, type=click.IntRange(1, 4), help="The order of the derivative.")
 def steps(target: str, var: str, fmt: str, standalone: bool, order: int) -> None:
     """Derive TARGET step by step: a library name (see `derive list`) or an expression in SymPy syntax."""
-    from derive.pipeline import derive
 
-    try:
+    def compute() -> str:
+        from derive.pipeline import derive
+
         derivation = derive(target, var=var, order=order)
-    except DeriveError as exc:
-        fail(str(exc))
-    if fmt == "json":
-        click.echo(json.dumps(derivation.to_dict(), indent=1, ensure_ascii=False))
-    elif fmt == "latex":
-        click.echo(derivation.to_latex(standalone=standalone))
-    elif fmt == "markdown":
-        click.echo(derivation.to_markdown(), nl=False)
-    else:
-        click.echo(derivation.to_text(), nl=False)
+        if fmt == "json":
+            return json.dumps(derivation.to_dict(), indent=1, ensure_ascii=False) + "\n"
+        if fmt == "latex":
+            return derivation.to_latex(standalone=standalone) + "\n"
+        return derivation.to_markdown() if fmt == "markdown" else derivation.to_text()
+
+    key = {"command": "steps", "target": target, "var": var, "format": fmt, "standalone": standalone, "order": order}
+    click.echo(cached(key, compute), nl=False)
 
 
 def derive_all(targets: tuple[str, ...], var: str, order: int) -> list:
@@ -151,7 +163,7 @@ def check_(target: str, var: str, order: int, numerics: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "latex", "json"]), default="text", show_default=True)
 def prove(lhs: str, rhs: str, var: str, fmt: str) -> None:
     """Prove the identity LHS = RHS step by step; exit status 1 when it does not hold."""
-    from derive.prove import prove as prove_identity
+    from derive.identity import prove as prove_identity
 
     try:
         identity = prove_identity(lhs, rhs, var=var)
@@ -211,25 +223,52 @@ def outputs(directory: str) -> None:
 @main.command(name="list")
 def list_() -> None:
     """The library of activation functions: definition, and whether g' can be written in g."""
-    from derive.activations import LIBRARY
-    from derive.board import board_form
-    from derive.pipeline import derive
-    from derive.printing.text import board_text
 
-    for entry in LIBRARY:
-        d = derive(entry.name, check_steps=False)
-        aliases = f" (also: {', '.join(entry.aliases)})" if entry.aliases else ""
+    def compute() -> str:
+        from derive.activations import LIBRARY
+        from derive.board import board_form
+        from derive.pipeline import derive
+        from derive.printing.text import board_text
+
         status = {"found": "output form", "none exists": "no output form exists", "not found": "none found"}
-        click.echo(f"{entry.name:<14} g(z) = {board_text(board_form(d.function.body))}")
-        click.echo(f"{'':<14} {entry.title}{aliases}; {status[d.verdict.status]}")
+        lines = []
+        for entry in LIBRARY:
+            d = derive(entry.name, check_steps=False)
+            aliases = f" (also: {', '.join(entry.aliases)})" if entry.aliases else ""
+            lines.append(f"{entry.name:<14} g(z) = {board_text(board_form(d.function.body))}\n")
+            lines.append(f"{'':<14} {entry.title}{aliases}; {status[d.verdict.status]}\n")
+        return "".join(lines)
+
+    click.echo(cached({"command": "list"}, compute), nl=False)
 
 
 @main.command()
 def table() -> None:
     """The library as a Markdown table (the README's), with g' in terms of g."""
-    from derive.render.table import library_table
 
-    click.echo(library_table(), nl=False)
+    def compute() -> str:
+        from derive.render.table import library_table
+
+        return library_table()
+
+    click.echo(cached({"command": "table"}, compute), nl=False)
+
+
+@main.command(name="cache")
+@click.option("--clear", is_flag=True, help="Remove every stored answer.")
+def cache_(clear: bool) -> None:
+    """Where answers are kept so that a command asked again answers without loading SymPy.
+
+    Keyed by the arguments and a fingerprint of derive's code and of SymPy's and mpmath's
+    versions. DERIVE_CACHE_DIR sets the place, DERIVE_NO_CACHE=1 or --no-cache turns it off.
+    """
+    if clear:
+        click.echo(f"removed {cache.clear()} entries from {cache.directory()}")
+        return
+    paths = cache.entries()
+    size = sum(p.stat().st_size for p in paths if p.exists())
+    state = "on" if cache.enabled() else "off (DERIVE_NO_CACHE)"
+    click.echo(f"{cache.directory()}: {len(paths)} entries, {size / 1024:.0f} KiB; {state}")
 
 
 if __name__ == "__main__":

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import random
 import re
+import tempfile
 
 import mpmath
 import pytest
@@ -12,6 +14,11 @@ from sympy.core.function import AppliedUndef
 
 from derive.board import evaluate, strip_groups
 from derive.output_form import g_function
+
+# Every test computes its answers: no stored answer from an earlier run, or from the user's own
+# cache, can stand in for the engine. tests/test_cache.py turns the cache on where it tests it.
+os.environ["DERIVE_NO_CACHE"] = "1"
+os.environ["DERIVE_CACHE_DIR"] = tempfile.mkdtemp(prefix="derive-test-cache-")
 
 LIBRARY_NAMES = [a.name for a in __import__("derive.activations", fromlist=["LIBRARY"]).LIBRARY]
 

@@ -43,3 +43,19 @@ def test_caches_give_the_same_derivation():
     for other in (again, fresh):
         assert [s.expr for s in other.steps] == [s.expr for s in first.steps]
         assert other.proofs == first.proofs and other.verdict == first.verdict
+
+
+def test_version_and_help_do_not_load_sympy():
+    code = (
+        "import sys\n"
+        "from derive.cli import main\n"
+        "for args in (['--version'], ['-h'], ['steps', '-h'], ['cache']):\n"
+        "    try:\n"
+        "        main(args, prog_name='derive')\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "print('sympy' in sys.modules, file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stderr.strip() == "False"
+    assert "derive, version" in result.stdout and "Derive TARGET step by step" in result.stdout
