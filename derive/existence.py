@@ -226,7 +226,7 @@ def non_injective_witness(body: Expr, derivative: Expr, var: Symbol) -> Witness 
         return mpmath.mpf(-8) + (i + mpmath.mpf("0.37")) / 20
 
     # the slopes' signs in floats, with mpmath only where floats fail; the witness itself at 40 digits
-    grid = [float(point(i)) for i in range(320)]
+    grid = [-8 + (i + 0.37) / 20 for i in range(320)]  # point(i) in floats: 320 mpf divisions cost more
     slopes = [_float_or_mp(fast_dg, dg, x) for x in grid]
     turns = [i for i in range(len(grid) - 1) if slopes[i] * slopes[i + 1] < 0]
     with mpmath.workdps(40):

@@ -54,6 +54,7 @@ from sympy import (
 from sympy.core.sorting import default_sort_key
 from sympy.functions.elementary.hyperbolic import HyperbolicFunction
 from sympy.functions.elementary.trigonometric import TrigonometricFunction
+from sympy.polys.fields import sfield
 
 from derive import board
 from derive.compute import SearchTimeoutError, compiled, real_number, simplified, solutions, time_limit
@@ -132,8 +133,8 @@ def _reduced(fraction: tuple[Expr, Expr], relation: Expr, t: Symbol) -> Expr | N
     """g' = N(t)/D(t) as a function of y alone, reduced modulo the relation y·Q(t) - P(t) = a·t^i + b·t^j.
 
     t > 0, so the relation says t^m = -b/a with m = i - j; every power t^k of N and D becomes
-    (-b/a)^(k div m)·t^(k mod m).  When no t is left, F needs no roots (the logistic family, tanh);
-    otherwise None, and the caller solves for t.
+    (-b/a)^(k div m)·t^(k mod m).  When every k is a multiple of m no t is left and F needs no
+    roots (the logistic family, tanh); otherwise None, and the caller solves for t.
     """
     if not relation.is_polynomial(t) or not all(e.is_polynomial(t) for e in fraction):
         return None
@@ -141,11 +142,19 @@ def _reduced(fraction: tuple[Expr, Expr], relation: Expr, t: Symbol) -> Expr | N
     if len(terms) != 2:
         return None
     ((i,), a), ((j,), b) = terms
-    m, power = i - j, -b / a
-    parts = [Add(*(c * power ** (k // m) * t ** (k % m) for (k,), c in Poly(e, t).terms())) for e in fraction]
-    if any(part.has(t) for part in parts):
+    m = i - j
+    polys = [Poly(e, t).terms() for e in fraction]
+    if any(k % m for p in polys for (k,), _ in p):
         return None
-    return cancel(parts[0] / parts[1])
+    # in the field of rational functions of y (and the parameters): SymPy's cancel costs 3x more
+    field, (a, b, *coefficients) = sfield([a, b, *(c for p in polys for _, c in p)])
+    power, coefficient = -b / a, iter(coefficients)
+    numerator, denominator = field.zero, field.zero
+    for (k,), _ in polys[0]:
+        numerator += next(coefficient) * power ** (k // m)
+    for (k,), _ in polys[1]:
+        denominator += next(coefficient) * power ** (k // m)
+    return (numerator / denominator).as_expr()
 
 
 def _radical_candidates(body: Expr, derivative: Expr, var: Symbol) -> list[Expr]:
