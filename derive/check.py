@@ -22,23 +22,29 @@ from sympy import (
     Heaviside,
     Max,
     Min,
+    Mul,
     Piecewise,
     Pow,
     S,
     Symbol,
+    asinh,
+    atanh,
     cancel,
     expand,
+    factor,
     lambdify,
     piecewise_fold,
     sign,
     simplify,
+    sinh,
+    tanh,
     together,
 )
 from sympy.core.relational import Relational
 from sympy.functions.elementary.hyperbolic import HyperbolicFunction
 
 from derive import board
-from derive.compute import SearchTimeoutError, solutions, time_limit
+from derive.compute import SearchTimeoutError, expanded_terms, solutions, time_limit
 from derive.functions import sigmoid
 
 
@@ -72,6 +78,9 @@ CHEAP_TACTICS = TACTICS[:-1]
 """All but simplify: for the pieces of a piecewise difference, and where simplify cannot help."""
 
 
+MAX_EXPANDED_TERMS = 4096
+"""Beyond this many terms expand is not tried: products are compared factor by factor instead."""
+
 TACTIC_SECONDS = 2.0
 """How long one symbolic tactic may try before the numeric check decides."""
 
@@ -84,19 +93,49 @@ def step_value(expr: Expr, definitions: Mapping[Expr, Expr]) -> Expr:
 @lru_cache(maxsize=2048)  # a proof is a pure function of its arguments; frozen, so safe to share
 def prove_equal(lhs: Expr, rhs: Expr, var: Symbol, points: int = 30, digits: int = 50) -> Proof:
     """A proof that lhs = rhs as functions of var, or a failure with where they differ."""
-    difference = lhs - rhs
+    difference = _inverse_pairs(lhs - rhs)
     if difference.has(Piecewise, Max, Min, Heaviside, Abs, sign):
         # simplify's boolean algebra is slow and seldom closes these: split the line instead
         proof = _by_intervals(difference, var)
         return proof if proof is not None else _numeric(lhs, rhs, var, points, digits)
     # simplify does not denest radicals of radicals (the bent identity's form): there, numbers decide
     tactics = CHEAP_TACTICS if _nested_radical(difference) else TACTICS
+    if expanded_terms(difference) > MAX_EXPANDED_TERMS:
+        # expand would only run out its time budget (a σ∘…∘σ chain of depth 20: 2^40 terms); in the
+        # quotient of two products the common factors go at once, and cancel closes what is left
+        ratio = _factorwise(_inverse_pairs(lhs)) / _factorwise(_inverse_pairs(rhs))
+        tactics = (("factor by factor, cancel", lambda _: cancel(together(ratio)) - 1),) + tuple(
+            t for t in tactics if t[0] != "expand"
+        )
     if difference.has(HyperbolicFunction, sigmoid):
         # cancel sees tanh(z) and e^z as unrelated symbols and fails slowly (4 ms on the lecture's first
         # line): such a difference closes once written in exponentials
         tactics = tuple(t for t in tactics if t[0] != "cancel")
     closing = _closing_tactic(tactics, difference)
     return Proof("symbolic", closing) if closing is not None else _numeric(lhs, rhs, var, points, digits)
+
+
+INVERSE_PAIRS = {atanh: tanh, asinh: sinh}
+"""f⁻¹(f(x)) = x for real x, which SymPy does not apply itself (it does for log(e^x), logit(σ(x)) for derive's)."""
+
+
+def _factorwise(e: Expr) -> Expr:
+    """Each factor of a product factored on its own: 1 - tanh²u and (1 - tanh u)(1 + tanh u) then cancel."""
+    return Mul(*(factor(f) for f in Mul.make_args(e)))
+
+
+def _inverse_pairs(e: Expr) -> Expr:
+    """atanh(tanh(x)) and asinh(sinh(x)) as x, x real: an output form found by inversion holds them."""
+    if not e.has(*INVERSE_PAIRS):
+        return e
+    return e.replace(
+        lambda u: (
+            type(u) in INVERSE_PAIRS
+            and isinstance(u.args[0], INVERSE_PAIRS[type(u)])
+            and u.args[0].args[0].is_extended_real
+        ),
+        lambda u: u.args[0].args[0],
+    )
 
 
 def _by_intervals(difference: Expr, var: Symbol) -> Proof | None:

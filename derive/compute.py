@@ -67,3 +67,17 @@ def solutions(equation: Expr, var: Symbol) -> list[Expr]:
     if equation.is_polynomial(var):
         return list(roots(Poly(equation, var), filter=None)) if degree(equation, var) >= 1 else []
     return solve(equation, var, check=False, simplify=False)
+
+
+def expanded_terms(e: Expr) -> int:
+    """How many terms expanding e would give, at most: a product of n binomials has 2^n."""
+    if e.is_Add:
+        return sum(expanded_terms(a) for a in e.args)
+    if e.is_Mul:
+        count = 1
+        for a in e.args:
+            count *= expanded_terms(a)
+        return count
+    if e.is_Pow and e.exp.is_Integer and e.exp > 0:
+        return expanded_terms(e.base) ** int(e.exp)
+    return 1

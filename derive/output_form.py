@@ -19,6 +19,7 @@ through the pieces of g = N/D (each factor of F put over D, so 1 - g becomes
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from math import lcm
 from typing import Any
@@ -36,19 +37,28 @@ from sympy import (
     Rational,
     S,
     Symbol,
+    asinh,
+    atan,
+    atanh,
     cancel,
     count_ops,
     degree,
+    erf,
+    erfinv,
     exp,
     expand,
     factor,
     factor_list,
     factor_terms,
     groebner,
+    log,
     powdenest,
     radsimp,
     simplify,
+    sinh,
     solve,
+    tan,
+    tanh,
     together,
 )
 from sympy.core.sorting import default_sort_key
@@ -57,8 +67,16 @@ from sympy.functions.elementary.trigonometric import TrigonometricFunction
 from sympy.polys.fields import sfield
 
 from derive import board
-from derive.compute import SearchTimeoutError, compiled, real_number, simplified, solutions, time_limit
-from derive.functions import sigmoid
+from derive.compute import (
+    SearchTimeoutError,
+    compiled,
+    expanded_terms,
+    real_number,
+    simplified,
+    solutions,
+    time_limit,
+)
+from derive.functions import logit, sigmoid
 from derive.steps import Step
 
 G = Symbol("g")
@@ -92,8 +110,10 @@ def find_output_form(
             continue
         for candidate in found:
             if holds(candidate, samples):
-                shown = [c for c in display_candidates(candidate) if holds(c, samples)]
-                return OutputForm(min(shown, key=count_ops), method)
+                # the shortest way of writing F that still equals g' (tried shortest first: an expanded
+                # product can be a thousand times longer, and sampling it costs as much)
+                ways = sorted(display_candidates(candidate), key=count_ops)
+                return OutputForm(next((w for w in ways if holds(w, samples)), candidate), method)
     return None
 
 
@@ -106,6 +126,8 @@ def kernel_candidates(body: Expr, derivative: Expr, var: Symbol) -> list[Expr]:
     g_t, d_t = body.xreplace(to_t), derivative.xreplace(to_t)
     if g_t.has(var) or d_t.has(var) or d_t.has(exp):
         return []
+    if any(not isinstance(f, log) for f in (g_t.atoms(Function) | d_t.atoms(Function))):
+        return []  # rational in t, or a log of it (softplus): tanh(log(1 + t)) is inversion's
     num, den = g_t.as_numer_denom()
     reduced = _reduced(d_t.as_numer_denom(), G * den - num, t)
     if reduced is not None:
@@ -206,6 +228,9 @@ MAX_INVERSION_OPS = 20
 
 
 def _inversion_candidates(body: Expr, derivative: Expr, var: Symbol) -> list[Expr]:
+    peeled = _peeled_inverse(body, var)
+    if peeled is not None:
+        return [derivative.xreplace(peeled).xreplace({var: peeled[var]})]
     # σ counts as written out: a chain σ(σ(...)) is small as text but large for solve
     written = body.replace(lambda e: isinstance(e, sigmoid), lambda e: e.rewrite(exp))
     if count_ops(written) > MAX_INVERSION_OPS:
@@ -215,6 +240,52 @@ def _inversion_candidates(body: Expr, derivative: Expr, var: Symbol) -> list[Exp
     except (NotImplementedError, ValueError):
         return []
     return [cancel(together(derivative.subs(var, h))) for h in inverses]
+
+
+INVERSES: dict[type, Callable[[Expr], Expr]] = {
+    exp: log,
+    log: exp,
+    sigmoid: logit,
+    tanh: atanh,
+    atanh: tanh,
+    sinh: asinh,
+    asinh: sinh,
+    atan: tan,
+    erf: erfinv,
+}
+"""Functions one-to-one on the reals, with their inverses on their ranges."""
+
+
+def _peeled_inverse(body: Expr, var: Symbol) -> dict[Expr, Expr] | None:
+    """Every sub-expression on the path from g down to z, written in y = g, when g is a chain.
+
+    g = f(u) with f one-to-one gives u = f⁻¹(y); a sum or product with one term in z, and
+    a reciprocal, undo the same way.  The derivative then takes each of these values where
+    it holds the sub-expression (σ(σ(z)) is y, σ(z) is logit(y)), which keeps F as short as
+    the derivative and needs no solve: SymPy's writes tanh's inverse as a logarithm of a root,
+    and the F it gives took seconds to simplify and to prove.  None when g is no such chain.
+    """
+    values: dict[Expr, Expr] = {}
+    node, value = body, G
+    while node != var:
+        values[node] = value
+        inner = [a for a in node.args if a.has(var)]
+        if len(inner) != 1:
+            return None
+        (arg,) = inner
+        if type(node) in INVERSES and len(node.args) == 1:
+            value = INVERSES[type(node)](value)
+        elif node.is_Add:
+            value = value - (node - arg)
+        elif node.is_Mul:
+            value = value * arg / node
+        elif node.is_Pow and node.base == arg and node.exp == -1:
+            value = 1 / value
+        else:
+            return None
+        node = arg
+    values[var] = value
+    return values
 
 
 _METHODS = (
@@ -282,7 +353,10 @@ def display_candidates(f: Expr) -> list[Expr]:
     Some rewrites here hold only where their bases are positive (powdenest with
     force); the caller keeps only those that still equal g' on the domain.
     """
-    out = [_factored(f), expand(f)]
+    out = [_factored(f)]
+    if expanded_terms(f) <= MAX_EXPANDED_TERMS:
+        out.append(expand(f))
+    out.append(f)  # as found: shortest for a peeled chain, whose factors are the derivative's own
     # simplify is for trigonometric, hyperbolic and radical forms (1/sqrt(sinh²g + 1) is 1/cosh g);
     # an F in g and e^g only needs expand (1 - e^{-g})
     if f.has(TrigonometricFunction, HyperbolicFunction) or any(not p.exp.is_Integer for p in f.atoms(Pow)):
@@ -293,6 +367,10 @@ def display_candidates(f: Expr) -> list[Expr]:
         except SearchTimeoutError:
             pass
     return out
+
+
+MAX_EXPANDED_TERMS = 64
+"""An expansion longer than this is never the shortest way to write F (σ∘…∘σ's F has 2^depth)."""
 
 
 def display_form(f: Expr) -> Expr:
@@ -316,10 +394,21 @@ def _content_factored(f: Expr) -> Expr:
     return Mul(coefficient, *factors)
 
 
+def _positive_constants(product: Expr) -> Expr:
+    """Each sum in a product with its constant term positive: (g - 1)(logit(g) - 1) is (1 - g)(1 - logit(g))."""
+    coefficient, factors = S.One, []
+    for part in Mul.make_args(product):
+        base, power = part.as_base_exp()
+        if base.is_Add and base.as_coeff_Add()[0].is_negative and power.is_Integer:
+            base, coefficient = -base, coefficient * (-1) ** power
+        factors.append(Pow(base, power))
+    return Mul(coefficient, *factors)
+
+
 def _factored(f: Expr) -> Expr:
     """factor(F) with each factor's constant term made positive: -g(g - 1) is g(1 - g)."""
     if not f.is_rational_function(G):
-        return factor(f)
+        return _positive_constants(factor(f))
     num, den = cancel(f).as_numer_denom()
     out = S.One
     for part, sign in ((num, 1), (den, -1)):

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import inspect
+
+import mpmath
 import pytest
-from sympy import Symbol, simplify, sympify
+from sympy import Add, Symbol, atanh, cosh, diff, exp, expand, lambdify, log, simplify, sympify
 
 from derive import derive
+from derive.compute import expanded_terms
+from derive.functions import logit, sigmoid
 from derive.output_form import G
+from tests.conftest import assert_equal_functions
 
 a = Symbol("a", positive=True)
 
@@ -41,3 +47,57 @@ def test_no_output_form_is_none(target):
 def test_lecture_form_is_written_as_people_write_it():
     assert str(derive("sigmoid").output_form) == "g*(1 - g)"
     assert str(derive("tanh").output_form) == "1 - g**2"
+
+
+# Chains of one-to-one functions: F by peeling g from the outside (each inner sub-expression
+# written in g through the inverses), where SymPy's solve gave long forms that took seconds.
+z_ = Symbol("z", real=True)
+CHAINS = [
+    ("tanh(z)", 1 - G**2),
+    ("sigmoid(sigmoid(z))", G * (1 - G) * logit(G) * (1 - logit(G))),
+    ("softplus(tanh(z))", (1 - sympify("exp(-g)", locals={"g": G})) * (1 - log(exp(G) - 1) ** 2)),
+    ("tanh(softplus(z))", (1 - G**2) * (1 - exp(-atanh(G)))),
+    ("asinh(2*z + 1)", 2 / cosh(G)),
+]
+
+
+@pytest.mark.parametrize("target, expected", CHAINS)
+def test_chains_are_inverted_by_peeling(target, expected):
+    d = derive(target)
+    assert d.verdict.form is not None and d.verdict.form.method == "inversion"
+    # F(g(z)) = g'(z), independently of the engine: mpmath at random points
+    body = d.function.body.xreplace({d.variable: z_})
+    assert_equal_functions(expected.subs(G, body), diff(body, z_), z_)
+    assert_equal_functions(d.output_form.subs(G, body), diff(body, z_), z_)
+    assert all(p.method == "symbolic" for p in d.proofs)
+
+
+def test_a_deep_chain_keeps_its_form_short_and_its_proofs_symbolic():
+    d = derive("sigmoid(" * 12 + "z" + ")" * 12)
+    assert d.output_form.count(logit) == 2 * sum(range(12))  # logit^k(g) and 1 - logit^k(g), k < 12
+    assert expanded_terms(d.output_form) == 2**12  # what expanding it would have cost
+    assert all(p.method == "symbolic" for p in d.proofs)
+
+
+def test_logit_inverts_sigma_on_the_reals_only():
+    x, w = Symbol("x", real=True), Symbol("w")
+    assert logit(sigmoid(x)) == x and logit(1 / (1 + exp(-x))) == x
+    assert logit(sigmoid(w)) != w  # w may be complex: σ is not one-to-one there
+    assert sigmoid(logit(w)) == w
+    # compiled code names the argument once: logit(logit(...)) grows linearly, not as 2^depth
+    nested = [G]
+    for _ in range(10):
+        nested.append(logit(nested[-1]))
+    sizes = [len(inspect.getsource(lambdify(G, e, "mpmath"))) for e in nested[1:]]
+    assert sizes[-1] - sizes[-2] == sizes[1] - sizes[0]
+    assert abs(lambdify(G, nested[2], "mpmath")(0.6) - mpmath.log(mpmath.log(1.5) / (1 - mpmath.log(1.5)))) < 1e-12
+
+
+@pytest.mark.parametrize(
+    "expr, terms",
+    [("(a+b)*(c+d)", 4), ("(a+b)**3", 8), ("(a+b)*(c+d) + e", 5), ("exp(a+b)", 1), ("a", 1)],
+)
+def test_expanded_terms_bounds_an_expansion(expr, terms):
+    e = sympify(expr)
+    assert expanded_terms(e) == terms
+    assert len(Add.make_args(expand(e))) <= terms
