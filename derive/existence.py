@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -39,7 +40,7 @@ from sympy import (
     simplify,
 )
 
-from derive.compute import compiled
+from derive.compute import compiled, real_number
 from derive.functions import sigmoid
 from derive.output_form import G, OutputForm, find_output_form, holds, kernel_candidates, sample
 
@@ -174,6 +175,8 @@ def _piecewise(pw: Piecewise, derivative: Expr, var: Symbol) -> Verdict:
         if form is None:
             return Verdict("not found", kinks=kinks)
         ends = [limit(expr, var, where.start, "+"), limit(expr, var, where.end, "-")]
+        if not all(e.is_extended_real for e in ends):
+            return Verdict("not found", kinks=kinks)  # the branch leaves the reals (asin|z| for |z| > 1)
         low, high = sorted(ends, key=lambda e: float(e.subs({s: 1 for s in e.free_symbols})))
         bounds = ([G > low] if low.is_finite else []) + ([G < high] if high.is_finite else [])
         branches.append((form.expr, And(*bounds)))
@@ -214,7 +217,12 @@ def _kinks(pieces: list[tuple[Expr, Interval]], var: Symbol) -> tuple[Kink, ...]
 
 
 def non_injective_witness(body: Expr, derivative: Expr, var: Symbol) -> Witness | None:
-    """Two inputs with one output and two slopes, when g turns back on itself on [-8, 8]."""
+    """Two inputs with one output and two slopes, when g turns back on itself on [-8, 8].
+
+    Only where g is real: log(z), sqrt(z) or atanh(z) are complex on part of the grid, and a
+    change of sign across a pole (atanh' at ±1) is no turn; a turn whose witness would leave
+    g's real domain is skipped.
+    """
     params = sorted(body.free_symbols - {var}, key=str)
     values = dict.fromkeys(params, 1)
     g = compiled(body.subs(values), var, "mpmath")
@@ -227,26 +235,55 @@ def non_injective_witness(body: Expr, derivative: Expr, var: Symbol) -> Witness 
 
     # the slopes' signs in floats, with mpmath only where floats fail; the witness itself at 40 digits
     grid = [-8 + (i + 0.37) / 20 for i in range(320)]  # point(i) in floats: 320 mpf divisions cost more
-    slopes = [_float_or_mp(fast_dg, dg, x) for x in grid]
-    turns = [i for i in range(len(grid) - 1) if slopes[i] * slopes[i + 1] < 0]
+    slopes = [_real_or_none(fast_dg, dg, x) for x in grid]
+    turns = [
+        i
+        for i in range(len(grid) - 1)
+        if slopes[i] is not None and slopes[i + 1] is not None and slopes[i] * slopes[i + 1] < 0
+    ]
     with mpmath.workdps(40):
         for i in sorted(turns, key=lambda i: abs(grid[i])):
-            turn = _bisect(dg, point(i), point(i + 1))
-            for step in (mpmath.mpf("0.5"), mpmath.mpf("-0.5")):
-                z1 = turn - step
-                target = g(z1)
-                z2 = _other_side(lambda x, target=target: g(x) - target, turn, step)
-                if z2 is not None and abs(dg(z1) - dg(z2)) > mpmath.mpf("1e-6"):
-                    return Witness(z1, z2, target, dg(z1), dg(z2), note)
+            try:
+                witness = _witness_at(g, dg, point(i), point(i + 1), note)
+            except (ZeroDivisionError, ValueError, TypeError, OverflowError):
+                continue  # a pole, or the real domain ends before the other side
+            if witness is not None:
+                return witness
     return None
 
 
-def _float_or_mp(fast, exact, x: float):
+def _witness_at(g, dg, left, right, note: str) -> Witness | None:
+    """z1 before and z2 after the turn in [left, right] with g(z1) = g(z2) and different slopes."""
+    turn = _bisect(lambda x: _real(dg(x)), left, right)
+    for step in (mpmath.mpf("0.5"), mpmath.mpf("-0.5")):
+        z1 = turn - step
+        target = _real(g(z1))
+        z2 = _other_side(lambda x, target=target: _real(g(x)) - target, turn, step)
+        if z2 is not None and abs(_real(dg(z1)) - _real(dg(z2))) > mpmath.mpf("1e-6"):
+            return Witness(z1, z2, target, dg(z1), dg(z2), note)
+    return None
+
+
+def _real(value):
+    """value as a finite real, or ValueError: the caller left g's real domain."""
+    number = real_number(value)
+    if number is None:
+        raise ValueError("not a finite real")
+    return number
+
+
+def _real_or_none(fast, exact, x: float):
+    """The slope at x as a real number, or None where g' is not real (outside g's real domain)."""
     try:
-        return fast(x)
-    except (OverflowError, ValueError, ZeroDivisionError):
-        with mpmath.workdps(40):
-            return exact(mpmath.mpf(x))
+        value = fast(x)
+        return value if isinstance(value, float) and math.isfinite(value) else None
+    except (OverflowError, ValueError, ZeroDivisionError, TypeError):
+        pass
+    with mpmath.workdps(40):
+        try:
+            return real_number(exact(mpmath.mpf(x)))
+        except (ValueError, ZeroDivisionError, TypeError):
+            return None
 
 
 def _bisect(f, a, b):

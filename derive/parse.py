@@ -19,7 +19,7 @@ import sympy
 from sympy import Expr, Rational, Symbol
 
 from derive.errors import ParseError
-from derive.functions import sigmoid
+from derive.functions import logit, sigmoid
 
 MAX_LENGTH = 10_000
 MAX_DEPTH = 100
@@ -56,6 +56,7 @@ FUNCTIONS: dict[str, Callable[..., Expr]] = {
     "min": sympy.Min,
     "Piecewise": sympy.Piecewise,
     "sigmoid": sigmoid,
+    "logit": logit,
     "diff": sympy.diff,
 }
 

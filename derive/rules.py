@@ -56,7 +56,7 @@ from sympy import (
 
 from derive import board
 from derive.errors import CannotDifferentiateError
-from derive.functions import sigmoid
+from derive.functions import logit, sigmoid
 from derive.printing.text import board_text
 
 
@@ -406,6 +406,7 @@ DERIVATIVE_TABLE: dict[type, TableEntry] = {
     exp: TableEntry(lambda u: exp(u), "d/du e^u = e^u", "exponential"),
     log: TableEntry(lambda u: 1 / u, "d/du log u = 1/u", "logarithm"),
     sigmoid: TableEntry(lambda u: sigmoid(u) * (1 - sigmoid(u)), "d/du σ(u) = σ(u)(1 - σ(u))", "sigmoid"),
+    logit: TableEntry(lambda u: 1 / (u * (1 - u)), "d/du logit u = 1/(u(1 - u))", "logit"),
     tanh: TableEntry(lambda u: 1 - tanh(u) ** 2, "d/du tanh u = 1 - tanh² u", "tanh"),
     sinh: TableEntry(lambda u: cosh(u), "d/du sinh u = cosh u", "sinh"),
     cosh: TableEntry(lambda u: sinh(u), "d/du cosh u = sinh u", "cosh"),

@@ -6,7 +6,7 @@ import inspect
 
 import mpmath
 import pytest
-from sympy import Add, Symbol, atanh, cosh, diff, exp, expand, lambdify, log, simplify, sympify
+from sympy import Add, Symbol, atanh, cos, cosh, diff, exp, expand, lambdify, log, simplify, sympify
 
 from derive import derive
 from derive.compute import expanded_terms
@@ -28,6 +28,12 @@ CASES = [
     ("softplus", 1 - sympify("exp(-g)", locals={"g": G})),
     ("exp", G),
     ("exp(2*z)", 2 * G),
+    # real only on part of the line: sampled where g is real
+    ("log(z)", exp(-G)),
+    ("sqrt(z)", 1 / (2 * G)),
+    ("asin(z)", 1 / cos(G)),
+    ("atanh(z)", cosh(G) ** 2),
+    ("logit(z)", exp(G) + 2 + exp(-G)),
 ]
 
 

@@ -60,3 +60,29 @@ def test_random_trees_derive_with_every_step_proved(text):
         return
     assert len(d.proofs) == len(d.steps) and all(p.ok for p in d.proofs)
     agrees_with_sympy(d)
+
+
+DOMAIN_LIMITED = ["log({})", "sqrt({})", "atanh({})", "asin({})", "logit({})"]
+
+
+def limited_trees(depth: int) -> st.SearchStrategy[str]:
+    """Trees with functions real on part of the line only: complex elsewhere, poles at its ends."""
+    if depth == 0:
+        return LEAVES
+    smaller = limited_trees(depth - 1)
+    return st.one_of(
+        LEAVES,
+        st.builds(lambda f, u: f.format(u), st.sampled_from(UNARY[:4] + DOMAIN_LIMITED), smaller),
+        st.builds(lambda f, u, v: f.format(u, v), st.sampled_from(BINARY), smaller, smaller),
+    )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
+@given(limited_trees(2))
+def test_functions_real_on_part_of_the_line_derive_without_crashing(text):
+    try:
+        d = derive(text)
+    except DeriveError as exc:
+        assert str(exc) and "\n" not in str(exc)
+        return
+    assert len(d.proofs) == len(d.steps) and all(p.ok for p in d.proofs)

@@ -83,3 +83,17 @@ def test_not_found_is_not_none_exists():
 def test_every_library_function_has_a_verdict():
     for entry in LIBRARY:
         assert derive(entry.name).verdict.status in ("found", "none exists")
+
+
+@pytest.mark.parametrize("target", ["sqrt(z)*exp(-z)", "log(z)/(1 + z)", "log(z)**2"])
+def test_a_witness_on_the_real_part_of_a_domain(target):
+    # complex on z < 0: the witness is looked for, and checked, where g is real
+    d = derive(target)
+    assert d.verdict.status == "none exists"
+    w, z = d.verdict.witness, d.variable
+    g = lambdify(z, d.function.body, "mpmath")
+    dg = lambdify(z, d.function.body.diff(z), "mpmath")
+    with mpmath.workdps(40):
+        assert w.z1 > 0 and w.z2 > 0
+        assert abs(g(w.z1) - g(w.z2)) < mpmath.mpf(10) ** -25
+        assert abs(dg(w.z1) - dg(w.z2)) > 1e-3
