@@ -202,12 +202,25 @@ def substitute(e: Expr, mapping: Mapping[Expr, Expr]) -> Expr:
 
 
 def transform(e: Expr, visit: Callable[[Expr], Expr]) -> Expr:
-    """Rebuild e bottom-up, applying ``visit`` to every rebuilt node."""
-    if not e.args or isinstance(e, Derivative):
-        return visit(e)
-    args = tuple(transform(a, visit) for a in e.args)
-    node = e if all(a is b for a, b in zip(args, e.args, strict=True)) else rebuild(e, args)
-    return visit(node)
+    """Rebuild e bottom-up, applying ``visit`` to every rebuilt node.
+
+    Each distinct sub-expression is visited once: a chain's lines repeat the same sub-trees
+    many times (tanh∘softplus of depth 20 has 150,000 nodes and a few thousand distinct ones).
+    """
+    done: dict[Expr, Expr] = {}
+
+    def walk(node: Expr) -> Expr:
+        if node in done:
+            return done[node]
+        if not node.args or isinstance(node, Derivative):
+            out = visit(node)
+        else:
+            args = tuple(walk(a) for a in node.args)
+            out = visit(node if all(a is b for a, b in zip(args, node.args, strict=True)) else rebuild(node, args))
+        done[node] = out
+        return out
+
+    return walk(e)
 
 
 def merge_equal_factors(e: Expr) -> Expr:

@@ -29,6 +29,22 @@ class BoardLatexPrinter(LatexPrinter):
         "parenthesize_function_powers": True,
     }
 
+    def __init__(self, settings: dict[str, Any] | None = None) -> None:
+        super().__init__(settings)
+        self._printed: dict[tuple, str] = {}
+
+    def _print(self, expr: Any, **kwargs: Any) -> str:
+        # a sub-expression prints the same wherever it stands (brackets are the parent's): print
+        # it once per line; a chain's line repeats the same sub-trees many times
+        try:
+            key = (expr, tuple(sorted(kwargs.items())))
+            return self._printed[key]
+        except KeyError:
+            out = self._printed[key] = super()._print(expr, **kwargs)
+            return out
+        except TypeError:  # unhashable: a list or a dict of settings
+            return super()._print(expr, **kwargs)
+
     # --- sums and products ------------------------------------------------
 
     def _print_Add(self, expr: Expr, order: str | None = None) -> str:
