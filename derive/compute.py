@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -19,9 +20,15 @@ class SearchTimeoutError(Exception):
 
 @contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
-    """Interrupt the block after ``seconds`` (in the main thread on Unix; elsewhere no limit)."""
+    """Interrupt the block after ``seconds`` (in the main thread on Unix; elsewhere no limit).
+
+    A timer already running (an enclosing budget, or the caller's own alarm) is kept: when it
+    ends first it governs; otherwise it is suspended and set again afterwards, less the time
+    spent, with its own handler.
+    """
     usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    if not usable or signal.getitimer(signal.ITIMER_REAL)[0] > 0:  # no timer here, or an outer budget governs
+    outer, interval = signal.getitimer(signal.ITIMER_REAL) if usable else (0.0, 0.0)
+    if not usable or 0 < outer <= seconds:
         yield
         return
 
@@ -29,12 +36,15 @@ def time_limit(seconds: float) -> Iterator[None]:
         raise SearchTimeoutError
 
     previous = signal.signal(signal.SIGALRM, interrupt)
+    start = time.monotonic()
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if outer > 0:
+            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - start), 1e-6), interval)
 
 
 def simplified(e: Expr, seconds: float) -> Expr | None:
