@@ -78,7 +78,7 @@ CHEAP_TACTICS = TACTICS[:-1]
 """All but simplify: for the pieces of a piecewise difference, and where simplify cannot help."""
 
 
-MAX_EXPANDED_TERMS = 4096
+EXPAND_MAX_TERMS = 4096
 """Beyond this many terms expand is not tried: products are compared factor by factor instead."""
 
 TACTIC_SECONDS = 2.0
@@ -93,26 +93,32 @@ def step_value(expr: Expr, definitions: Mapping[Expr, Expr]) -> Expr:
 @lru_cache(maxsize=2048)  # a proof is a pure function of its arguments; frozen, so safe to share
 def prove_equal(lhs: Expr, rhs: Expr, var: Symbol, points: int = 30, digits: int = 50) -> Proof:
     """A proof that lhs = rhs as functions of var, or a failure with where they differ."""
-    difference = _inverse_pairs(lhs - rhs)
+    lhs, rhs = _inverse_pairs(lhs), _inverse_pairs(rhs)
+    difference = lhs - rhs
     if difference.has(Piecewise, Max, Min, Heaviside, Abs, sign):
         # simplify's boolean algebra is slow and seldom closes these: split the line instead
         proof = _by_intervals(difference, var)
         return proof if proof is not None else _numeric(lhs, rhs, var, points, digits)
+    closing = _closing_tactic(_tactics_for(lhs, rhs, difference), difference)
+    return Proof("symbolic", closing) if closing is not None else _numeric(lhs, rhs, var, points, digits)
+
+
+def _tactics_for(lhs: Expr, rhs: Expr, difference: Expr) -> tuple[tuple[str, Callable[[Expr], Expr]], ...]:
+    """The tactics worth trying on this difference, in order."""
     # simplify does not denest radicals of radicals (the bent identity's form): there, numbers decide
     tactics = CHEAP_TACTICS if _nested_radical(difference) else TACTICS
-    if expanded_terms(difference) > MAX_EXPANDED_TERMS:
+    skipped = set()
+    if expanded_terms(difference) > EXPAND_MAX_TERMS:
         # expand would only run out its time budget (a σ∘…∘σ chain of depth 20: 2^40 terms); in the
         # quotient of two products the common factors go at once, and cancel closes what is left
-        ratio = _factorwise(_inverse_pairs(lhs)) / _factorwise(_inverse_pairs(rhs))
-        tactics = (("factor by factor, cancel", lambda _: cancel(together(ratio)) - 1),) + tuple(
-            t for t in tactics if t[0] != "expand"
-        )
+        ratio = _factorwise(lhs) / _factorwise(rhs)
+        tactics = (("factor by factor, cancel", lambda _: cancel(together(ratio)) - 1), *tactics)
+        skipped.add("expand")
     if difference.has(HyperbolicFunction, sigmoid):
         # cancel sees tanh(z) and e^z as unrelated symbols and fails slowly (4 ms on the lecture's first
         # line): such a difference closes once written in exponentials
-        tactics = tuple(t for t in tactics if t[0] != "cancel")
-    closing = _closing_tactic(tactics, difference)
-    return Proof("symbolic", closing) if closing is not None else _numeric(lhs, rhs, var, points, digits)
+        skipped.add("cancel")
+    return tuple(t for t in tactics if t[0] not in skipped)
 
 
 INVERSE_PAIRS = {atanh: tanh, asinh: sinh}

@@ -79,6 +79,18 @@ def real_number(value: Any) -> mpmath.mpf | None:
     return value if isinstance(value, mpmath.mpf) and mpmath.isfinite(value) else None
 
 
+EVALUATION_ERRORS = (ZeroDivisionError, ValueError, TypeError, NameError, OverflowError)
+"""What a compiled function raises at a pole or outside its real domain."""
+
+
+def real_at(function: Callable[..., Any], *args: Any) -> mpmath.mpf | None:
+    """function(*args) as a finite real mpmath number, or None (a pole, a complex value, a NaN)."""
+    try:
+        return real_number(function(*args))
+    except EVALUATION_ERRORS:
+        return None
+
+
 def solutions(equation: Expr, var: Symbol) -> list[Expr]:
     """Candidate roots of equation = 0 in var: a polynomial's in closed form, else solve's.
 

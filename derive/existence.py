@@ -40,7 +40,7 @@ from sympy import (
     simplify,
 )
 
-from derive.compute import compiled, real_number
+from derive.compute import EVALUATION_ERRORS, compiled, real_at, real_number
 from derive.functions import sigmoid
 from derive.output_form import G, OutputForm, find_output_form, holds, kernel_candidates, sample
 
@@ -245,7 +245,7 @@ def non_injective_witness(body: Expr, derivative: Expr, var: Symbol) -> Witness 
         for i in sorted(turns, key=lambda i: abs(grid[i])):
             try:
                 witness = _witness_at(g, dg, point(i), point(i + 1), note)
-            except (ZeroDivisionError, ValueError, TypeError, OverflowError):
+            except EVALUATION_ERRORS:
                 continue  # a pole, or the real domain ends before the other side
             if witness is not None:
                 return witness
@@ -277,13 +277,10 @@ def _real_or_none(fast, exact, x: float):
     try:
         value = fast(x)
         return value if isinstance(value, float) and math.isfinite(value) else None
-    except (OverflowError, ValueError, ZeroDivisionError, TypeError):
+    except EVALUATION_ERRORS:
         pass
     with mpmath.workdps(40):
-        try:
-            return real_number(exact(mpmath.mpf(x)))
-        except (ValueError, ZeroDivisionError, TypeError):
-            return None
+        return real_at(exact, mpmath.mpf(x))
 
 
 def _bisect(f, a, b):

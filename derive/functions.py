@@ -27,11 +27,11 @@ class sigmoid(Function):  # noqa: N801 - SymPy names functions in lower case
         return self.args[0].is_real
 
     def _eval_evalf(self, prec):
-        return (1 / (1 + exp(-self.args[0])))._eval_evalf(prec)
+        return self._eval_rewrite_as_exp(self.args[0])._eval_evalf(prec)
 
     # lambdify (mpmath, NumPy, math) prints σ written out: the code printers look these methods up by name
     def _written_out(self, printer) -> str:
-        return printer._print(1 / (1 + exp(-self.args[0])))
+        return printer._print(self._eval_rewrite_as_exp(self.args[0]))
 
     _mpmathcode = _numpycode = _pythoncode = _written_out
 
@@ -69,12 +69,12 @@ class logit(Function):  # noqa: N801
     _eval_rewrite_as_exp = _eval_rewrite_as_log
 
     def _eval_evalf(self, prec):
-        return log(self.args[0] / (1 - self.args[0]))._eval_evalf(prec)
+        return self._eval_rewrite_as_log(self.args[0])._eval_evalf(prec)
 
     def _written_out(self, printer) -> str:
         # y appears twice in log(y/(1 - y)): bound once, or logit(logit(...)) doubles the code per level
         y = Symbol("logit_argument")
-        body = printer._print(log(y / (1 - y)))
+        body = printer._print(self._eval_rewrite_as_log(y))
         return f"(lambda {printer._print(y)}: {body})({printer._print(self.args[0])})"
 
     _mpmathcode = _numpycode = _pythoncode = _written_out

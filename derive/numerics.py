@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from sympy import Expr, Symbol
 
-from derive.compute import compiled, real_number
+from derive.compute import compiled, real_at
 
 if TYPE_CHECKING:
     from derive.pipeline import Derivation
@@ -95,10 +95,7 @@ def analyse(derivation: Derivation, parameters: float = 1.0) -> list[StepNumeric
 def _exact(function, x: float):
     import mpmath
 
-    try:
-        return real_number(function(mpmath.mpf(x)))
-    except (ZeroDivisionError, ValueError, OverflowError):
-        return None
+    return real_at(function, mpmath.mpf(x))
 
 
 def _precision(expr: Expr, z: Symbol, points: list[float], exact: list, outputs: list, dtype: str, np) -> Precision:

@@ -71,7 +71,7 @@ from derive.compute import (
     SearchTimeoutError,
     compiled,
     expanded_terms,
-    real_number,
+    real_at,
     simplified,
     solutions,
     time_limit,
@@ -323,10 +323,7 @@ def sample(body: Expr, derivative: Expr, var: Symbol, interval: tuple[float, flo
     with mpmath.workdps(SAMPLE_DIGITS):
         for _ in range(48):
             z0 = mpmath.mpf(rng.randint(int(lo * 1000) + 1, int(hi * 1000) - 1)) / 1000
-            try:
-                g0, want = real_number(g(z0)), real_number(dg(z0))
-            except (ZeroDivisionError, ValueError, TypeError, NameError):
-                continue
+            g0, want = real_at(g, z0), real_at(dg, z0)
             if g0 is not None and want is not None:
                 points.append((g0, want))
             if len(points) == 12:
@@ -343,13 +340,14 @@ def holds(candidate: Expr, samples: Samples) -> bool:
     f = compiled(candidate.subs(samples.parameters), G, "mpmath")
     with mpmath.workdps(SAMPLE_DIGITS):
         for g0, want in samples.points:
-            try:
-                have = real_number(f(g0))
-            except (ZeroDivisionError, ValueError, TypeError, NameError):
-                return False
+            have = real_at(f, g0)
             if have is None or abs(have - want) > mpmath.mpf("1e-20") * (1 + abs(want)):
                 return False
     return True
+
+
+DISPLAY_MAX_EXPANDED_TERMS = 64
+"""An expansion longer than this is never the shortest way to write F (σ∘…∘σ's F has 2^depth)."""
 
 
 def display_candidates(f: Expr) -> list[Expr]:
@@ -359,7 +357,7 @@ def display_candidates(f: Expr) -> list[Expr]:
     force); the caller keeps only those that still equal g' on the domain.
     """
     out = [_factored(f)]
-    if expanded_terms(f) <= MAX_EXPANDED_TERMS:
+    if expanded_terms(f) <= DISPLAY_MAX_EXPANDED_TERMS:
         out.append(expand(f))
     out.append(f)  # as found: shortest for a peeled chain, whose factors are the derivative's own
     # simplify is for trigonometric, hyperbolic and radical forms (1/sqrt(sinh²g + 1) is 1/cosh g);
@@ -372,10 +370,6 @@ def display_candidates(f: Expr) -> list[Expr]:
         except SearchTimeoutError:
             pass
     return out
-
-
-MAX_EXPANDED_TERMS = 64
-"""An expansion longer than this is never the shortest way to write F (σ∘…∘σ's F has 2^depth)."""
 
 
 def display_form(f: Expr) -> Expr:
