@@ -17,12 +17,12 @@ from speed import timed  # bench/ is on the path when this file is run
 
 from derive import derive
 from derive.activations import LIBRARY
-from derive.parse import symbol
 from derive.pipeline import clear_caches
+from derive.symbols import variable
 
 
 def naive(name: str) -> None:
-    z = symbol("z", variable=True)
+    z = variable("z")
     _, body = next(a for a in LIBRARY if a.name == name).build(z)
     sympy.latex(sympy.simplify(sympy.diff(body, z)))
 

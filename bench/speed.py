@@ -28,10 +28,11 @@ from pathlib import Path
 
 import sympy
 
+import derive as derive_package
 from derive import derive
 from derive.activations import LIBRARY
-from derive.parse import symbol
 from derive.pipeline import clear_caches
+from derive.symbols import variable
 
 
 def stats(samples: list[float]) -> str:
@@ -62,8 +63,21 @@ def entry_point() -> str:
     return found or sys.exit("the derive command is not installed: pip install .")
 
 
+def compile_bytecode() -> None:
+    """derive's modules compiled once, as an installed package has them.
+
+    An editable install runs from the source tree, and with PYTHONDONTWRITEBYTECODE set (as on these
+    machines) Python compiles every module of derive again in every process: about 40 ms that an
+    installed derive (pip writes the .pyc files) never pays, while SymPy's are compiled already.
+    """
+    import compileall
+
+    compileall.compile_dir(str(Path(derive_package.__file__).parent), quiet=1)
+
+
 def whole_process(repeats: int) -> None:
-    print("1. whole process, alternating runs")
+    print("1. whole process, alternating runs (derive's bytecode compiled, as installed)")
+    compile_bytecode()
     command = [entry_point(), "steps", "sigmoid", "--format", "latex"]
     with tempfile.TemporaryDirectory() as folder:
         cached = dict(os.environ, DERIVE_CACHE_DIR=folder)
@@ -73,6 +87,9 @@ def whole_process(repeats: int) -> None:
             "derive steps sigmoid --format latex, computed (DERIVE_NO_CACHE=1)": (command, computed),
             "derive steps sigmoid --format latex, answered from the cache": (command, cached),
             "python -c 'import sympy'": ([sys.executable, "-c", "import sympy"], dict(os.environ)),
+            # what any SymPy command line pays before doing its own work: click, and SymPy's imports on
+            # first use (the first Add imports sympy.tensor, which builds sympy.combinatorics' polyhedra)
+            "floor: import sympy, click; a first Add": ([sys.executable, "-c", FLOOR], dict(os.environ)),
         }
         times: dict[str, list[float]] = {label: [] for label in runs}
         for _ in range(repeats):
@@ -87,6 +104,15 @@ def whole_process(repeats: int) -> None:
         ratio = statistics.median(samples) / base
         what = label.split(", ")[1]
         print(f"   {what:<28} ratio to import sympy {ratio:.2f}x; target 1.15x: {verdict(ratio, 1.15, 'x')}")
+    floor = statistics.median(times["floor: import sympy, click; a first Add"])
+    computed = statistics.median(next(iter(times.values())))
+    print(
+        f"   the floor is {floor / base:.2f}x import sympy; the computed command is {computed / floor:.2f}x the floor "
+        f"({(computed - floor) * 1e3:.0f} ms of derive's imports and work above it)"
+    )
+
+
+FLOOR = "import sympy, click; x = sympy.Symbol('x'); x + 1 + x**2"
 
 
 def naive(body: sympy.Expr, z: sympy.Symbol) -> None:
@@ -103,16 +129,16 @@ MODES = {
 def in_process(repeats: int, mode: str) -> None:
     print(f"2. in process, per derivation (steps, output form, LaTeX, every step checked); {MODES[mode]}")
     print(f"   {'function':<14} {'derive':>10} {'min':>8} {'max':>8} {'naive':>10} {'ratio':>7}")
-    z = symbol("z", variable=True)
+    z = variable("z")
     total = 0.0
     for entry in LIBRARY:
         _, body = entry.build(z)
-        derive(entry.name).to_latex()  # imports, lambdify's modules, first-use work
+        derive(entry.name).render("latex")  # imports, lambdify's modules, first-use work
 
         def ours(name=entry.name):
             if mode != "warm":
                 clear_caches(sympy_too=mode == "fresh")
-            derive(name).to_latex()
+            derive(name).render("latex")
 
         def theirs(body=body):
             if mode == "fresh":
@@ -158,14 +184,14 @@ def scaling(repeats: int) -> None:
         for depth in (1, 2, 3, 5, 8, 10, 12, 15, 20):
             text = build(depth)
             d = derive(text)
-            size = len(d.to_latex())
+            size = len(d.render("latex"))
 
             def first(text=text):
                 clear_caches()
-                derive(text).to_latex()
+                derive(text).render("latex")
 
             cold = timed(first, repeats)
-            warm = timed(lambda text=text: derive(text).to_latex(), repeats)
+            warm = timed(lambda text=text: derive(text).render("latex"), repeats)
             rows.append((depth, len(d.steps), size, statistics.median(cold), statistics.median(warm)))
             print(
                 f"   {depth:>5} {len(d.steps):>6} {size:>7} {statistics.median(cold) * 1e3:8.1f}ms "

@@ -33,7 +33,7 @@ from sympy import (
 
 from derive.errors import UnknownActivationError
 from derive.functions import sigmoid
-from derive.parse import symbol
+from derive.symbols import parameter
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def _by_name(name: str, body: Callable[[Symbol], Expr]) -> Callable[[Symbol], tu
 
 
 def _p(name: str) -> Symbol:
-    return symbol(name)
+    return parameter(name)
 
 
 def _elu(z: Symbol, scale: Expr = S.One, inner: Expr = S.One) -> Expr:

@@ -15,9 +15,6 @@ skipped silently: it only ever saves time.  Errors are never stored.
 
 from __future__ import annotations
 
-import hashlib
-import importlib.util
-import json
 import os
 import sys
 from collections.abc import Callable
@@ -44,6 +41,8 @@ def directory() -> Path:
 @lru_cache(maxsize=1)
 def fingerprint() -> str:
     """A digest of everything an answer depends on besides its arguments."""
+    import hashlib  # here, not at the top: a command computed without the cache never needs it
+
     digest = hashlib.sha256(sys.version.encode())
     for path in sorted(PACKAGE.rglob("*.py")):
         digest.update(str(path.relative_to(PACKAGE)).encode() + b"\0" + path.read_bytes() + b"\0")
@@ -53,6 +52,8 @@ def fingerprint() -> str:
 
 
 def _dependency_bytes(module: str, file: str) -> bytes:
+    import importlib.util
+
     # find_spec locates the package without importing it: importing SymPy is what we avoid.
     spec = importlib.util.find_spec(module)
     if spec is None or spec.origin is None:
@@ -61,6 +62,9 @@ def _dependency_bytes(module: str, file: str) -> bytes:
 
 
 def _entry(key: dict) -> tuple[Path, str]:
+    import hashlib
+    import json
+
     text = json.dumps({"key": key, "fingerprint": fingerprint()}, sort_keys=True)
     return directory() / f"{hashlib.sha256(text.encode()).hexdigest()}.json", text
 
@@ -69,6 +73,8 @@ def lookup(key: dict) -> str | None:
     """The stored answer for key, or None."""
     if not enabled():
         return None
+    import json
+
     path, expected = _entry(key)
     try:
         stored = json.loads(path.read_text(encoding="utf-8"))
@@ -83,6 +89,8 @@ def store(key: dict, answer: str) -> None:
     """Keep answer under key; never fails (a cache that cannot be written is skipped)."""
     if not enabled():
         return
+    import json
+
     path, identity = _entry(key)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

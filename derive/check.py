@@ -14,38 +14,35 @@ import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from sympy import (
-    Abs,
     DiracDelta,
     Expr,
-    Heaviside,
-    Max,
-    Min,
     Mul,
     Piecewise,
     Pow,
     S,
     Symbol,
-    asinh,
-    atanh,
     cancel,
+    diff,
     expand,
     factor,
     lambdify,
     piecewise_fold,
-    sign,
     simplify,
-    sinh,
-    tanh,
     together,
 )
-from sympy.core.relational import Relational
+from sympy.core.function import AppliedUndef
 from sympy.functions.elementary.hyperbolic import HyperbolicFunction
 
-from derive import board
-from derive.compute import SearchTimeoutError, expanded_terms, solutions, time_limit
+from derive import board, piecewise, registry
+from derive.compute import SearchTimeoutError, expanded_terms, time_limit
 from derive.functions import sigmoid
+from derive.symbols import g_function, quantity_name
+
+if TYPE_CHECKING:
+    from derive.pipeline import Derivation
 
 
 @dataclass(frozen=True)
@@ -95,7 +92,7 @@ def prove_equal(lhs: Expr, rhs: Expr, var: Symbol, points: int = 30, digits: int
     """A proof that lhs = rhs as functions of var, or a failure with where they differ."""
     lhs, rhs = _inverse_pairs(lhs), _inverse_pairs(rhs)
     difference = lhs - rhs
-    if difference.has(Piecewise, Max, Min, Heaviside, Abs, sign):
+    if difference.has(Piecewise, *registry.by_pieces()):
         # simplify's boolean algebra is slow and seldom closes these: split the line instead
         proof = _by_intervals(difference, var)
         return proof if proof is not None else _numeric(lhs, rhs, var, points, digits)
@@ -121,27 +118,21 @@ def _tactics_for(lhs: Expr, rhs: Expr, difference: Expr) -> tuple[tuple[str, Cal
     return tuple(t for t in tactics if t[0] not in skipped)
 
 
-INVERSE_PAIRS = {atanh: tanh, asinh: sinh}
-"""f⁻¹(f(x)) = x for real x, which SymPy does not apply itself (it does for log(e^x), logit(σ(x)) for derive's)."""
-
-
 def _factorwise(e: Expr) -> Expr:
     """Each factor of a product factored on its own: 1 - tanh²u and (1 - tanh u)(1 + tanh u) then cancel."""
     return Mul(*(factor(f) for f in Mul.make_args(e)))
 
 
 def _inverse_pairs(e: Expr) -> Expr:
-    """atanh(tanh(x)) and asinh(sinh(x)) as x, x real: an output form found by inversion holds them."""
-    if not e.has(*INVERSE_PAIRS):
+    """f⁻¹(f(x)) as x for real x where SymPy leaves it standing (atanh(tanh x)): inversion's forms hold them."""
+    pairs = registry.inverse_pairs()
+
+    def cancels(u: Expr) -> bool:
+        return type(u) in pairs and isinstance(u.args[0], pairs[type(u)]) and u.args[0].args[0].is_extended_real
+
+    if not any(cancels(u) for u in e.atoms(*pairs)):
         return e
-    return e.replace(
-        lambda u: (
-            type(u) in INVERSE_PAIRS
-            and isinstance(u.args[0], INVERSE_PAIRS[type(u)])
-            and u.args[0].args[0].is_extended_real
-        ),
-        lambda u: u.args[0].args[0],
-    )
+    return e.replace(cancels, lambda u: u.args[0].args[0])
 
 
 def _by_intervals(difference: Expr, var: Symbol) -> Proof | None:
@@ -152,55 +143,22 @@ def _by_intervals(difference: Expr, var: Symbol) -> Proof | None:
     parameters being positive), so one branch applies, proved 0 by the cheap
     tactics.  The points themselves are left out: they are the kinks.
     """
-    folded = piecewise_fold(difference.rewrite(Piecewise))
-    relations = {r for r in folded.atoms(Relational) if r.has(var)}
-    cuts: set[Expr] = set()
-    for rel in relations:
-        try:
-            roots = solutions(rel.lhs - rel.rhs, var)
-        except (NotImplementedError, TypeError, ValueError):
-            return None
-        if any(r.is_real is not True for r in roots):
-            return None
-        cuts.update(roots)
-    try:
-        ordered = sorted(cuts, key=lambda c: float(c.subs(dict.fromkeys(c.free_symbols, 1))))
-    except TypeError:
+    folded = piecewise_fold(piecewise.rewritten(difference))
+    ordered = piecewise.breakpoints(folded, var)
+    if ordered is None:
         return None
-    if any((b - a).is_positive is not True for a, b in zip(ordered, ordered[1:], strict=False)):
-        return None  # the order of the cuts depends on the parameters
-    inside = [ordered[0] - 1, *[(a + b) / 2 for a, b in zip(ordered, ordered[1:], strict=False)], ordered[-1] + 1]
-    if not ordered:
-        inside = [S.Zero]
+    inside = [S.Zero]  # no cut: one interval, the whole line
+    if ordered:
+        inside = [ordered[0] - 1, *[(a + b) / 2 for a, b in zip(ordered, ordered[1:], strict=False)], ordered[-1] + 1]
     used = []
     for point in inside:
-        branch = _branch_at(folded, var, point)
+        branch = piecewise.branch_at(folded, var, point)
         closing = _closing_tactic(CHEAP_TACTICS, branch) if branch is not None else None
         if closing is None:
             return None
         used.append(closing)
     where = ", ".join(f"{var} = {c}" for c in ordered) or "none"
     return Proof("symbolic", f"by intervals: {len(inside)} pieces (split at {where}), closed by {'; '.join(used)}")
-
-
-def _branch_at(e: Expr, var: Symbol, point: Expr) -> Expr | None:
-    """e with every Piecewise replaced by the piece that applies near ``point`` (None when undecided)."""
-
-    def choose(pw: Piecewise) -> Expr:
-        for expr, cond in pw.args:
-            truth = cond.subs(var, point)
-            if truth is S.true:
-                return expr
-            if truth is not S.false:
-                raise ValueError(cond)
-        raise ValueError(pw)
-
-    try:
-        while e.has(Piecewise):
-            e = e.replace(lambda x: isinstance(x, Piecewise), choose)
-    except (ValueError, TypeError):
-        return None
-    return e
 
 
 def _closing_tactic(tactics: tuple[tuple[str, Callable[[Expr], Expr]], ...], difference: Expr) -> str | None:
@@ -229,7 +187,7 @@ def _numeric(lhs: Expr, rhs: Expr, var: Symbol, points: int, digits: int) -> Pro
     params = sorted((lhs.free_symbols | rhs.free_symbols) - {var}, key=str)
     f = lambdify([var, *params], [lhs, rhs], modules="mpmath")
     rng = random.Random(1)
-    kinks = _kinks((lhs - rhs).rewrite(Piecewise), var)
+    kinks = piecewise.condition_roots(lhs - rhs, var)
     worst = mpmath.mpf(0)
     tried = used = 0
     with mpmath.workdps(digits):
@@ -272,15 +230,29 @@ def _nested_radical(e: Expr) -> bool:
     return any(_is_radical(p) and any(_is_radical(q) for q in p.base.atoms(Pow)) for p in e.atoms(Pow))
 
 
-def _kinks(e: Expr, var: Symbol) -> list[float]:
-    """Where a piece of a piecewise expression changes: sampling stays away from these."""
-    out: list[float] = []
-    for pw in e.atoms(Piecewise):
-        for _, cond in pw.args:
-            for rel in [cond, *cond.atoms(Relational)]:
-                if isinstance(rel, Relational) and rel.has(var):
-                    try:
-                        out.extend(float(r) for r in solutions(rel.lhs - rel.rhs, var) if r.is_real)
-                    except (NotImplementedError, TypeError):
-                        pass
-    return out
+# --- a derivation's steps -------------------------------------------------
+
+
+def reference_quantities(derivation: Derivation) -> tuple[dict[str, Expr], dict[Expr, Expr]]:
+    """What each step must equal (g, g', ... by SymPy's diff), and the substitutions that define g(z)."""
+    f = derivation.function
+    z = f.variable
+    reference = {quantity_name(k): diff(f.body, z, k) for k in range(derivation.order + 1)}
+    substitutions = {g_function(z): f.body}
+    if isinstance(f.head, AppliedUndef):  # a name the library gave it: true by definition
+        substitutions[f.head] = f.body
+    return reference, substitutions
+
+
+def prove_steps(derivation: Derivation) -> list[Proof]:
+    """A proof for every step that it equals its quantity (g, or g' = d/dz g by SymPy's diff)."""
+    f = derivation.function
+    reference, substitutions = reference_quantities(derivation)
+    proofs = []
+    for step in derivation.steps:
+        if step.expr == f.head and isinstance(f.head, AppliedUndef):
+            proofs.append(Proof("symbolic", f"by definition of {f.name}"))
+            continue
+        value = step_value(step.expr, substitutions)
+        proofs.append(prove_equal(value, reference[step.quantity], f.variable))
+    return proofs

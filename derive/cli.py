@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
 
 import click
 
-from derive import __version__, cache
+from derive import __version__, cache, render
 from derive.errors import DeriveError
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
+
+
+class FormatChoice(click.ParamType):
+    """A format of derive.render, looked up when it is used: only the module of the one asked for is loaded."""
+
+    name = "format"
+
+    def get_metavar(self, *args: object, **kwargs: object) -> str:
+        return "[" + "|".join(sorted(render.formats())) + "]"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        try:
+            return render.get(str(value)).name
+        except DeriveError:
+            self.fail(f"{value!r} is not one of {', '.join(sorted(render.formats()))}", param, ctx)
+
+    def shell_complete(self, ctx, param, incomplete):  # noqa: ANN001, ANN201 - click's signature
+        return [click.shell_completion.CompletionItem(n) for n in sorted(render.formats()) if n.startswith(incomplete)]
 
 
 def fail(message: str) -> None:
@@ -44,10 +61,10 @@ def cached(key: dict, compute: Callable[[], str]) -> str:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "latex", "markdown", "json"]),
+    type=FormatChoice(),
     default="text",
     show_default=True,
-    help="text for a terminal, latex (align*), markdown ($$ blocks), json (every step with its proof).",
+    help="The output format (`derive formats` says what each is).",
 )
 @click.option("--standalone", is_flag=True, help="With --format latex: a complete LaTeX document.")
 @click.option("--order", default=1, show_default=True, type=click.IntRange(1, 4), help="The order of the derivative.")
@@ -57,15 +74,15 @@ def steps(target: str, var: str, fmt: str, standalone: bool, order: int) -> None
     def compute() -> str:
         from derive.pipeline import derive
 
-        derivation = derive(target, var=var, order=order)
-        if fmt == "json":
-            return json.dumps(derivation.to_dict(), indent=1, ensure_ascii=False) + "\n"
-        if fmt == "latex":
-            return derivation.to_latex(standalone=standalone) + "\n"
-        return derivation.to_markdown() if fmt == "markdown" else derivation.to_text()
+        options = {"standalone": True} if standalone else {}
+        return with_newline(derive(target, var=var, order=order).render(fmt, **options))
 
     key = {"command": "steps", "target": target, "var": var, "format": fmt, "standalone": standalone, "order": order}
     click.echo(cached(key, compute), nl=False)
+
+
+def with_newline(text: str) -> str:
+    return text if text.endswith("\n") else text + "\n"
 
 
 def derive_all(targets: tuple[str, ...], var: str, order: int) -> list:
@@ -87,12 +104,11 @@ def derive_all(targets: tuple[str, ...], var: str, order: int) -> list:
 def slides(targets: tuple[str, ...], output: str, title: str | None, var: str, order: int, pdf: bool) -> None:
     """Beamer slides for TARGETS, one column each, two a frame, building one line at a time."""
     from derive.files import write_atomic
-    from derive.render import beamer
     from derive.tex import compile_pdf
 
     derivations = derive_all(targets, var, order)
     try:
-        path = write_atomic(output, beamer.render(derivations, title))
+        path = write_atomic(output, render.render(derivations, "beamer", title=title))
         click.echo(f"wrote {path}")
         if pdf:
             built = compile_pdf(path)
@@ -112,11 +128,10 @@ def slides(targets: tuple[str, ...], output: str, title: str | None, var: str, o
 def page(targets: tuple[str, ...], output: str, title: str, var: str, order: int) -> None:
     """A self-contained HTML page for TARGETS, typeset by KaTeX from local files (works offline)."""
     from derive.files import write_atomic
-    from derive.render import html
 
     derivations = derive_all(targets, var, order)
     try:
-        click.echo(f"wrote {write_atomic(output, html.render(derivations, title))}")
+        click.echo(f"wrote {write_atomic(output, render.render(derivations, 'html', title=title))}")
     except DeriveError as exc:
         fail(str(exc))
 
@@ -128,13 +143,12 @@ def page(targets: tuple[str, ...], output: str, title: str, var: str, order: int
 @click.option("--numerics", is_flag=True, help="Also each step in float32 and float64 (NumPy) against mpmath.")
 def check_(target: str, var: str, order: int, numerics: bool) -> None:
     """Prove every step of TARGET and say how; exit status 1 when a step fails."""
-    from derive.pipeline import derive, prove_steps
+    from derive.pipeline import derive
     from derive.printing.text import board_text
     from derive.render import walk
 
     try:
-        derivation = derive(target, var=var, order=order, check_steps=False)
-        derivation.proofs = prove_steps(derivation)
+        derivation = derive(target, var=var, order=order, on_failure="record")
     except DeriveError as exc:
         fail(str(exc))
     click.echo(f"{derivation.function.title}: every step proved equal to its quantity (g by definition, g' by diff)")
@@ -143,7 +157,7 @@ def check_(target: str, var: str, order: int, numerics: bool) -> None:
         verdict = "FAILED" if line.proof.startswith("failed") else "ok"
         click.echo(f"{line.index + 1:>2}. {lead}{board_text(line.step.expr)}")
         click.echo(f"      {verdict}: {line.proof}")
-    failed = sum(not p.ok for p in derivation.proofs)
+    failed = len(derivation.failures)
     click.echo(
         f"{len(derivation.proofs) - failed} of {len(derivation.proofs)} steps proved"
         + (f"; {failed} FAILED" if failed else "")
@@ -160,7 +174,7 @@ def check_(target: str, var: str, order: int, numerics: bool) -> None:
 @click.argument("lhs")
 @click.argument("rhs")
 @click.option("--var", default="z", show_default=True, help="The variable.")
-@click.option("--format", "fmt", type=click.Choice(["text", "latex", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=FormatChoice(), default="text", show_default=True, help="The output format.")
 def prove(lhs: str, rhs: str, var: str, fmt: str) -> None:
     """Prove the identity LHS = RHS step by step; exit status 1 when it does not hold."""
     from derive.identity import prove as prove_identity
@@ -169,12 +183,7 @@ def prove(lhs: str, rhs: str, var: str, fmt: str) -> None:
         identity = prove_identity(lhs, rhs, var=var)
     except DeriveError as exc:
         fail(str(exc))
-    if fmt == "json":
-        click.echo(json.dumps(identity.to_dict(), indent=1, ensure_ascii=False))
-    elif fmt == "latex":
-        click.echo(identity.to_latex())
-    else:
-        click.echo(identity.to_text(), nl=False)
+    click.echo(with_newline(identity.render(fmt)), nl=False)
     sys.exit(0 if identity.holds else 1)
 
 
@@ -184,16 +193,14 @@ LECTURE = ("sigmoid", "tanh")
 def lecture_outputs() -> dict[str, str]:
     """The generated text files of outputs/, by name."""
     from derive.pipeline import derive
-    from derive.render import beamer, html
 
     out = {}
     derivations = [derive(name) for name in LECTURE]
     for name, derivation in zip(LECTURE, derivations, strict=True):
-        out[f"{name}.json"] = json.dumps(derivation.to_dict(), indent=1, ensure_ascii=False) + "\n"
-        out[f"{name}.tex"] = derivation.to_latex() + "\n"
-        out[f"{name}.md"] = derivation.to_markdown()
-    out["lecture.tex"] = beamer.render(derivations)
-    out["lecture.html"] = html.render(derivations)
+        for fmt in ("json", "latex", "markdown"):
+            out[f"{name}{render.get(fmt).extension}"] = with_newline(derivation.render(fmt))
+    out["lecture.tex"] = render.render(derivations, "beamer")
+    out["lecture.html"] = render.render(derivations, "html")
     return out
 
 
@@ -220,6 +227,13 @@ def outputs(directory: str) -> None:
         fail(str(exc))
 
 
+@main.command()
+def formats() -> None:
+    """The output formats: name, file extension, what it is."""
+    for f in sorted(render.formats().values(), key=lambda f: (f.document, f.name)):
+        click.echo(f"{f.name:<10} {f.extension:<6} {f.description}")
+
+
 @main.command(name="list")
 def list_() -> None:
     """The library of activation functions: definition, and whether g' can be written in g."""
@@ -233,7 +247,7 @@ def list_() -> None:
         status = {"found": "output form", "none exists": "no output form exists", "not found": "none found"}
         lines = []
         for entry in LIBRARY:
-            d = derive(entry.name, check_steps=False)
+            d = derive(entry.name)
             aliases = f" (also: {', '.join(entry.aliases)})" if entry.aliases else ""
             lines.append(f"{entry.name:<14} g(z) = {board_text(board_form(d.function.body))}\n")
             lines.append(f"{'':<14} {entry.title}{aliases}; {status[d.verdict.status]}\n")

@@ -1,4 +1,4 @@
-"""SymPy functions the library needs that SymPy does not have."""
+"""SymPy functions the library needs that SymPy does not have (their names and printing: derive.registry)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ class sigmoid(Function):  # noqa: N801 - SymPy names functions in lower case
     """The logistic function σ(z) = 1/(1 + e^{-z})."""
 
     nargs = 1
-    latex_name = r"\sigma"
-    text_name = "σ"
 
     @classmethod
     def eval(cls, x: Expr) -> Expr | None:
@@ -51,8 +49,6 @@ class logit(Function):  # noqa: N801
     """The inverse of σ: logit(y) = log(y/(1 - y)) on (0, 1); logit(σ(x)) is x for every real x."""
 
     nargs = 1
-    latex_name = r"\operatorname{logit}"
-    text_name = "logit"
 
     @classmethod
     def eval(cls, y: Expr) -> Expr | None:

@@ -63,27 +63,27 @@ def analyse(derivation: Derivation, parameters: float = 1.0) -> list[StepNumeric
     import mpmath
     import numpy as np
 
-    from derive import check, output_form
-    from derive.pipeline import reference_quantities
+    from derive import check
+    from derive.symbols import G, g_function
 
     f = derivation.function
     z = f.variable
     points = grid()
-    references, substitutions = reference_quantities(derivation)
+    references, substitutions = check.reference_quantities(derivation)
     params = {s: parameters for s in f.body.free_symbols - {z}}
     exact: dict[str, list] = {}
     with mpmath.workdps(DIGITS):
         for quantity, expr in references.items():
             function = compiled(expr.subs(params), z, "mpmath")
             exact[quantity] = [_exact(function, x) for x in points]
-    g_of_var = output_form.g_function(z)
+    g_of_var = g_function(z)
     out = []
     for i, step in enumerate(derivation.steps):
         if f.head is not None and step.expr == f.head:  # σ(z) by its name: the output, as the forward pass gives it
-            value = output_form.G
+            value = G
         else:
             # g(z) in a step is the output kept from the forward pass: the exact g rounded to the type
-            value = check.step_value(step.expr, {**substitutions, g_of_var: output_form.G})
+            value = check.step_value(step.expr, {**substitutions, g_of_var: G})
         precisions = tuple(
             _precision(value.subs(params), z, points, exact[step.quantity], exact["g"], dtype, np)
             for dtype in ("float32", "float64")
@@ -99,7 +99,7 @@ def _exact(function, x: float):
 
 
 def _precision(expr: Expr, z: Symbol, points: list[float], exact: list, outputs: list, dtype: str, np) -> Precision:
-    from derive.output_form import G
+    from derive.symbols import G
 
     function = compiled(expr, (z, G), "numpy")
     xs = np.array(points, dtype=dtype)

@@ -16,49 +16,22 @@ import re
 from collections.abc import Callable
 
 import sympy
-from sympy import Expr, Rational, Symbol
+from sympy import Expr, Rational
 
+from derive import registry
 from derive.errors import ParseError
-from derive.functions import logit, sigmoid
+from derive.symbols import parameter, variable
+
+LibraryLookup = Callable[[str], Callable[..., Expr] | None]
+"""A library activation called by name (softplus(z)), or None: derive.resolve supplies it."""
 
 MAX_LENGTH = 10_000
 MAX_DEPTH = 100
 MAX_EXPONENT = 1_000
 MAX_DIGITS = 100
 
-FUNCTIONS: dict[str, Callable[..., Expr]] = {
-    "exp": sympy.exp,
-    "log": sympy.log,
-    "ln": sympy.log,
-    "sqrt": sympy.sqrt,
-    "sin": sympy.sin,
-    "cos": sympy.cos,
-    "tan": sympy.tan,
-    "sinh": sympy.sinh,
-    "cosh": sympy.cosh,
-    "tanh": sympy.tanh,
-    "atan": sympy.atan,
-    "arctan": sympy.atan,
-    "asin": sympy.asin,
-    "acos": sympy.acos,
-    "asinh": sympy.asinh,
-    "arcsinh": sympy.asinh,
-    "atanh": sympy.atanh,
-    "acosh": sympy.acosh,
-    "erf": sympy.erf,
-    "Abs": sympy.Abs,
-    "abs": sympy.Abs,
-    "sign": sympy.sign,
-    "Heaviside": sympy.Heaviside,
-    "Max": sympy.Max,
-    "Min": sympy.Min,
-    "max": sympy.Max,
-    "min": sympy.Min,
-    "Piecewise": sympy.Piecewise,
-    "sigmoid": sigmoid,
-    "logit": logit,
-    "diff": sympy.diff,
-}
+CONSTRUCTS = ("Piecewise", "diff")
+"""Names the parser builds itself: the functions it reads are derive.registry's."""
 
 CONSTANTS: dict[str, Expr] = {"pi": sympy.pi, "E": sympy.E, "oo": sympy.oo, "True": sympy.true}
 
@@ -79,13 +52,11 @@ _COMPARE = {
 }
 
 
-def symbol(name: str, variable: bool = False) -> Symbol:
-    """The variable is real; every other name is a positive real constant (a parameter)."""
-    return Symbol(name, real=True) if variable else Symbol(name, positive=True)
+def parse_expression(text: str, var: str = "z", library: LibraryLookup | None = None) -> Expr:
+    """The SymPy expression for ``text``; names other than ``var`` are positive constants.
 
-
-def parse_expression(text: str, var: str = "z") -> Expr:
-    """The SymPy expression for ``text``; names other than ``var`` are positive constants."""
+    ``library`` gives the library's activations called as functions (derive.resolve passes it).
+    """
     if not isinstance(text, str):
         raise ParseError("the expression must be text")
     if "\x00" in text:
@@ -102,7 +73,7 @@ def parse_expression(text: str, var: str = "z") -> Expr:
         tree = ast.parse(source, mode="eval")
     except (SyntaxError, ValueError, MemoryError, RecursionError) as exc:
         raise ParseError(f"cannot parse {_quote(text)}: {_syntax_reason(exc)}") from None
-    return _Builder(var).build(tree.body, 0)
+    return _Builder(var, library).build(tree.body, 0)
 
 
 def _paren_depth(text: str) -> int:
@@ -127,8 +98,9 @@ def _syntax_reason(exc: BaseException) -> str:
 
 
 class _Builder:
-    def __init__(self, var: str) -> None:
+    def __init__(self, var: str, library: LibraryLookup | None) -> None:
         self.var = var
+        self.library = library or (lambda name: None)
 
     def build(self, node: ast.AST, depth: int) -> Expr:
         if depth > MAX_DEPTH:
@@ -156,14 +128,14 @@ class _Builder:
     def _Name(self, node: ast.Name, depth: int) -> Expr:
         name = node.id
         if name == self.var:
-            return symbol(name, variable=True)
+            return variable(name)
         if name in CONSTANTS:
             return CONSTANTS[name]
-        if name in FUNCTIONS:
+        if name in registry.by_name() or name in CONSTRUCTS:
             raise ParseError(f"{name} is a function: write {name}(...)")
         if name.startswith("_"):
             raise ParseError(f"the name {name!r} is not allowed")
-        return symbol("lambda" if name == "lamda" else name)
+        return parameter("lambda" if name == "lamda" else name)
 
     def _UnaryOp(self, node: ast.UnaryOp, depth: int) -> Expr:
         operand = self.build(node.operand, depth)
@@ -204,9 +176,11 @@ class _Builder:
         if not isinstance(node.func, ast.Name):
             raise ParseError("only functions called by name are allowed (no attributes or calls of calls)")
         name = node.func.id
-        func = FUNCTIONS.get(name) or _library_function(name)
-        if func is None:
-            raise ParseError(f"unknown function {name!r}; known: {', '.join(sorted(FUNCTIONS))}")
+        known = registry.by_name().get(name)
+        func = known.function if known is not None else self.library(name)
+        if func is None and name not in CONSTRUCTS:
+            names = sorted([*registry.by_name(), *CONSTRUCTS])
+            raise ParseError(f"unknown function {name!r}; known: {', '.join(names)}")
         if node.keywords:
             raise ParseError(f"{name}() takes no keyword arguments")
         args = [self.build(a, depth) for a in node.args]
@@ -227,24 +201,6 @@ class _Builder:
             return func(*args)
         except (TypeError, ValueError) as exc:
             raise ParseError(f"{name}(): {exc}") from None
-
-
-def _library_function(name: str) -> Callable[..., Expr] | None:
-    """A library activation called by name, as softplus(z) or sigmoid(2*z)."""
-    from derive.activations import lookup  # the library builds on this module
-
-    entry = lookup(name)
-    if entry is None:
-        return None
-    dummy = symbol("_u", variable=True)
-    _, body = entry.build(dummy)
-
-    def call(arg: Expr, *rest: Expr) -> Expr:
-        if rest:
-            raise ParseError(f"{name}() takes one argument")
-        return body.subs(dummy, arg)
-
-    return call
 
 
 def _check_power(base: Expr, exponent: Expr) -> None:

@@ -20,44 +20,19 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import ClassVar
 
-from sympy import (
-    Abs,
-    Add,
-    Derivative,
-    Expr,
-    Heaviside,
-    Integer,
-    Max,
-    Min,
-    Mul,
-    Piecewise,
-    Pow,
-    S,
-    Symbol,
-    acos,
-    acosh,
-    asin,
-    asinh,
-    atan,
-    atanh,
-    cos,
-    cosh,
-    erf,
-    exp,
-    log,
-    pi,
-    sign,
-    sin,
-    sinh,
-    sqrt,
-    tan,
-    tanh,
-)
+from sympy import Add, Derivative, Expr, Integer, Max, Min, Mul, Piecewise, Pow, S, Symbol, exp, log
 
-from derive import board
+from derive import board, piecewise, registry
 from derive.errors import CannotDifferentiateError
-from derive.functions import logit, sigmoid
-from derive.printing.text import board_text
+from derive.reasons import Reason, equation
+
+U, V, C = Symbol("u"), Symbol("v"), Symbol("c")
+"""The letters of the rules' formulas in their reasons: d/dz (u v) = (du/dz) v + u (dv/dz)."""
+
+
+def d(e: Expr, var: Symbol) -> Expr:
+    """d/dvar(e), unevaluated, as a formula writes it."""
+    return Derivative(e, var, evaluate=False)
 
 
 @dataclass(frozen=True)
@@ -77,8 +52,8 @@ class Rule(ABC):
         """The rule's result as a board expression; parts stand for the children's derivatives."""
 
     @abstractmethod
-    def why(self) -> str:
-        """One line of plain English: the rule and the formula it applies."""
+    def reason(self) -> Reason:
+        """The rule and the formula it applies, for the renderers to print."""
 
     @cached_property
     def shown(self) -> Expr:
@@ -111,28 +86,26 @@ class Rule(ABC):
         return any(isinstance(r, UnknownRule) for r in self.walk())
 
 
-@dataclass(frozen=True)
-class ConstantRule(Rule):
+class ConstantRule(Rule):  # no fields of its own: Rule's dataclass serves
     name: ClassVar[str] = "constant"
 
     def formula(self, parts: Sequence[Expr]) -> Expr:
         return S.Zero
 
-    def why(self) -> str:
-        return "constant rule: the derivative of a constant is 0"
+    def reason(self) -> Reason:
+        return Reason("constant rule: the derivative of a constant is 0")
 
     immediate = True
 
 
-@dataclass(frozen=True)
-class VariableRule(Rule):
+class VariableRule(Rule):  # no fields of its own: Rule's dataclass serves
     name: ClassVar[str] = "variable"
 
     def formula(self, parts: Sequence[Expr]) -> Expr:
         return S.One
 
-    def why(self) -> str:
-        return f"d/d{self.var} {self.var} = 1"
+    def reason(self) -> Reason:
+        return Reason.of("{rule}", rule=equation(d(self.var, self.var), S.One))
 
     immediate = True
 
@@ -148,8 +121,8 @@ class SumRule(Rule):
     def formula(self, parts: Sequence[Expr]) -> Expr:
         return board.total(*parts)
 
-    def why(self) -> str:
-        return "sum rule: the derivative of a sum is the sum of the derivatives"
+    def reason(self) -> Reason:
+        return Reason("sum rule: the derivative of a sum is the sum of the derivatives")
 
     @cached_property
     def immediate(self) -> bool:
@@ -171,8 +144,11 @@ class ConstantMultipleRule(Rule):
             return board.neg(part)
         return board.product(board.board_form(self.coefficient), part)
 
-    def why(self) -> str:
-        return f"constant multiple rule: d/d{self.var} (c u) = c du/d{self.var}"
+    def reason(self) -> Reason:
+        z = self.var
+        return Reason.of(
+            "constant multiple rule: {rule}", rule=equation(d(Mul(C, U, evaluate=False), z), board.product(C, d(U, z)))
+        )
 
     @cached_property
     def immediate(self) -> bool:
@@ -201,19 +177,34 @@ class _OuterRule(Rule):
         """The factors of f'(u), as written on the board."""
 
     @abstractmethod
-    def outer_why(self) -> str:
-        """The rule for f, written with u: 'd/du e^u = e^u'."""
+    def outer_formula(self, u: Expr) -> tuple[Expr, Expr]:
+        """f(u) and f'(u) for a symbol u, for the reason: (e^u, e^u)."""
+
+    def condition(self, u: Expr) -> Expr | None:
+        """Where f'(u) holds, when not everywhere."""
+        return None
 
     def formula(self, parts: Sequence[Expr]) -> Expr:
         (part,) = parts
         return board.product(*self.outer(), part)
 
-    def why(self) -> str:
-        v = self.var
+    def reason(self) -> Reason:
+        z = self.var
+        u = U if self.chained else z
+        f, df = self.outer_formula(u)
+        slope = board.board_form(df)
+        rhs = chained(slope, d(U, z)) if self.chained else slope
+        rule = Reason.of("{rule}", rule=equation(d(board.board_form(f), z), rhs))
+        where = self.condition(u)
+        if where is not None:
+            rule = Reason.of("{rule}, for {where}", rule=rule, where=where)
         if not self.chained:
-            return f"{self.name} rule: " + self.outer_why().replace("u", str(v))
-        return (
-            f"chain rule with the {self.name} rule: {self.outer_why()} du/d{v}, with u = {board_text(self.inner.shown)}"
+            return Reason.of("{name} rule: {rule}", name=self.name, rule=rule)
+        return Reason.of(
+            "chain rule with the {name} rule: {rule}, with {u}",
+            name=self.name,
+            rule=rule,
+            u=equation(U, self.inner.shown),
         )
 
     @cached_property
@@ -227,6 +218,14 @@ def _factors(e: Expr) -> tuple[Expr, ...]:
     if e.is_Mul and board.as_negation(e) is None and board.as_quotient(e) is None:
         return e.args
     return (e,)
+
+
+def chained(slope: Expr, inner: Expr) -> Expr:
+    """f'(u)·du/dz as a formula writes it: a negative f'(u) keeps its sign in front (-1/u²·du/dz)."""
+    negated = board.as_negation(slope)
+    if negated is not None:
+        return board.neg(board.product(*_factors(negated), inner))
+    return board.product(*_factors(slope), inner)
 
 
 @dataclass(frozen=True)
@@ -248,22 +247,9 @@ class PowerRule(_OuterRule):
         # n stays a factor of its own: the lecture's (-1) 1/u^2 du/dz
         return (board.board_form(n), power)
 
-    def outer_why(self) -> str:
+    def outer_formula(self, u: Expr) -> tuple[Expr, Expr]:
         n = self.exponent
-        power = "" if n == 1 else "u" if n - 1 == 1 else f"u^{_sup(n - 1)}"
-        return f"d/du u^{_sup(n)} = {_coef(n)}{power}".rstrip() or "1"
-
-
-def _sup(n: Expr) -> str:
-    return str(n) if n.is_Integer or n.is_Symbol else f"({n})"
-
-
-def _coef(n: Expr) -> str:
-    if n == 1:
-        return ""
-    if n == -1:
-        return "-"
-    return f"{n} " if n.is_Integer else f"({n}) "
+        return Pow(u, n), n * u ** (n - 1)
 
 
 @dataclass(frozen=True)
@@ -276,24 +262,29 @@ class ExponentialRule(_OuterRule):
     def outer(self) -> tuple[Expr, ...]:
         return (self.shown, log(self.base, evaluate=False))
 
-    def outer_why(self) -> str:
-        return f"d/du {self.base}^u = {self.base}^u log({self.base})"
+    def outer_formula(self, u: Expr) -> tuple[Expr, Expr]:
+        return Pow(self.base, u), Pow(self.base, u) * log(self.base)
 
 
-@dataclass(frozen=True)
-class FunctionRule(_OuterRule):
-    """f(u) for a function of the derivative table: f'(u) du/dz."""
+class FunctionRule(_OuterRule):  # no fields of its own: Rule's dataclass serves
+    """f(u) for a function with a derivative rule in the registry: f'(u) du/dz."""
+
+    @property
+    def known(self) -> registry.KnownFunction:
+        return registry.differentiable(self.expr.func)
 
     @property
     def name(self) -> str:  # type: ignore[override]
-        return DERIVATIVE_TABLE[self.expr.func].rule
+        return self.known.rule
 
     def outer(self) -> tuple[Expr, ...]:
-        entry = DERIVATIVE_TABLE[self.expr.func]
-        return _factors(board.board_form(entry.derivative(self.inner.expr)))
+        return _factors(board.board_form(self.known.derivative(self.inner.expr)))
 
-    def outer_why(self) -> str:
-        return DERIVATIVE_TABLE[self.expr.func].why
+    def outer_formula(self, u: Expr) -> tuple[Expr, Expr]:
+        return self.known.function(u), self.known.derivative(u)
+
+    def condition(self, u: Expr) -> Expr | None:
+        return self.known.condition(u) if self.known.condition is not None else None
 
 
 @dataclass(frozen=True)
@@ -308,9 +299,10 @@ class ProductRule(Rule):
         shown = [f.shown for f in self.factors]
         return board.total(*[board.product(*shown[:i], part, *shown[i + 1 :]) for i, part in enumerate(parts)])
 
-    def why(self) -> str:
-        v = self.var
-        return f"product rule: d/d{v} (u v) = (du/d{v}) v + u (dv/d{v})"
+    def reason(self) -> Reason:
+        z = self.var
+        rhs = board.total(board.product(d(U, z), V), board.product(U, d(V, z)))
+        return Reason.of("product rule: {rule}", rule=equation(d(Mul(U, V, evaluate=False), z), rhs))
 
 
 @dataclass(frozen=True)
@@ -329,9 +321,11 @@ class QuotientRule(Rule):
         top = board.total(board.product(v, du), board.neg(board.product(u, dv)))
         return board.quotient(board.Group(top), v, 2)
 
-    def why(self) -> str:
-        v = self.var
-        return f"quotient rule: d/d{v} (u/v) = (v du/d{v} - u dv/d{v}) / v^2"
+    def reason(self) -> Reason:
+        z = self.var
+        top = board.total(board.product(V, d(U, z)), board.neg(board.product(U, d(V, z))))
+        rhs = board.quotient(board.Group(top), V, 2)
+        return Reason.of("quotient rule: {rule}", rule=equation(d(board.quotient(U, V), z), rhs))
 
 
 @dataclass(frozen=True)
@@ -346,8 +340,8 @@ class PiecewiseRule(Rule):
     def formula(self, parts: Sequence[Expr]) -> Expr:
         return Piecewise(*zip(parts, self.conditions, strict=True), evaluate=False)
 
-    def why(self) -> str:
-        return "differentiate each piece on the open interval where it holds"
+    def reason(self) -> Reason:
+        return Reason("differentiate each piece on the open interval where it holds")
 
     @cached_property
     def immediate(self) -> bool:
@@ -358,7 +352,7 @@ class PiecewiseRule(Rule):
 class UnknownRule(Rule):
     """The explicit 'don't know': no rule of the engine applies to ``expr``."""
 
-    reason: str = "no rule of the engine differentiates it"
+    cause: str = "no rule of the engine differentiates it"
     name: ClassVar[str] = "unknown"
 
     def formula(self, parts: Sequence[Expr]) -> Expr:
@@ -366,10 +360,10 @@ class UnknownRule(Rule):
 
     @cached_property
     def derivative(self) -> Expr:
-        raise CannotDifferentiateError(f"cannot differentiate {board_text(self.shown)}: {self.reason}")
+        raise CannotDifferentiateError(f"cannot differentiate {self.expr}: {self.cause}")
 
-    def why(self) -> str:
-        return f"unknown: {self.reason}"
+    def reason(self) -> Reason:
+        return Reason.of("unknown: {cause}", cause=self.cause)
 
 
 @dataclass(frozen=True)
@@ -382,48 +376,14 @@ class KnownRule(Rule):
     def formula(self, parts: Sequence[Expr]) -> Expr:
         return board.board_form(self.value)
 
-    def why(self) -> str:
-        return f"d/d{self.var} {board_text(self.expr)} = {board_text(self.shown_value)}, from above"
+    def reason(self) -> Reason:
+        return Reason.of("{rule}, from above", rule=equation(d(self.expr, self.var), self.shown_value))
 
     @cached_property
     def shown_value(self) -> Expr:
         return board.board_form(self.value)
 
     immediate = True
-
-
-# --- the derivative table for functions of one argument --------------------
-
-
-@dataclass(frozen=True)
-class TableEntry:
-    derivative: Callable[[Expr], Expr]
-    why: str
-    rule: str = "standard derivative"
-
-
-DERIVATIVE_TABLE: dict[type, TableEntry] = {
-    exp: TableEntry(lambda u: exp(u), "d/du e^u = e^u", "exponential"),
-    log: TableEntry(lambda u: 1 / u, "d/du log u = 1/u", "logarithm"),
-    sigmoid: TableEntry(lambda u: sigmoid(u) * (1 - sigmoid(u)), "d/du σ(u) = σ(u)(1 - σ(u))", "sigmoid"),
-    logit: TableEntry(lambda u: 1 / (u * (1 - u)), "d/du logit u = 1/(u(1 - u))", "logit"),
-    tanh: TableEntry(lambda u: 1 - tanh(u) ** 2, "d/du tanh u = 1 - tanh² u", "tanh"),
-    sinh: TableEntry(lambda u: cosh(u), "d/du sinh u = cosh u", "sinh"),
-    cosh: TableEntry(lambda u: sinh(u), "d/du cosh u = sinh u", "cosh"),
-    sin: TableEntry(lambda u: cos(u), "d/du sin u = cos u", "sine"),
-    cos: TableEntry(lambda u: -sin(u), "d/du cos u = -sin u", "cosine"),
-    tan: TableEntry(lambda u: 1 + tan(u) ** 2, "d/du tan u = 1 + tan² u", "tangent"),
-    atan: TableEntry(lambda u: 1 / (1 + u**2), "d/du arctan u = 1/(1 + u²)", "arctan"),
-    asin: TableEntry(lambda u: 1 / sqrt(1 - u**2), "d/du arcsin u = 1/√(1 - u²)", "arcsin"),
-    acos: TableEntry(lambda u: -1 / sqrt(1 - u**2), "d/du arccos u = -1/√(1 - u²)", "arccos"),
-    asinh: TableEntry(lambda u: 1 / sqrt(u**2 + 1), "d/du arsinh u = 1/√(u² + 1)", "arsinh"),
-    atanh: TableEntry(lambda u: 1 / (1 - u**2), "d/du artanh u = 1/(1 - u²)", "artanh"),
-    acosh: TableEntry(lambda u: 1 / sqrt(u**2 - 1), "d/du arcosh u = 1/√(u² - 1)", "arcosh"),
-    erf: TableEntry(lambda u: 2 / sqrt(pi) * exp(-(u**2)), "d/du erf u = (2/√π) e^(-u²)", "erf"),
-    Abs: TableEntry(lambda u: sign(u), "d/du |u| = sign(u), for u ≠ 0", "absolute value"),
-    sign: TableEntry(lambda u: S.Zero, "d/du sign(u) = 0, for u ≠ 0", "sign"),
-    Heaviside: TableEntry(lambda u: S.Zero, "d/du H(u) = 0, for u ≠ 0", "step"),
-}
 
 
 # --- building the tree ------------------------------------------------------
@@ -446,7 +406,8 @@ def rule_tree(expr: Expr, var: Symbol, known: Mapping[Expr, Expr] | None = None)
         build = _DISPATCH.get(cls)
         if build is not None:
             return build(expr, var, recurse)
-    if type(expr) in DERIVATIVE_TABLE and len(expr.args) == 1:
+    # f(u), and f(u, c) with constant settings (Heaviside's value at 0)
+    if registry.differentiable(type(expr)) is not None and not any(a.has(var) for a in expr.args[1:]):
         return FunctionRule(expr, var, recurse(expr.args[0]))
     return UnknownRule(expr, var, f"no rule for {type(expr).__name__}")
 
@@ -485,7 +446,7 @@ def _piecewise(expr: Expr, var: Symbol, recurse: Callable[[Expr], Rule]) -> Rule
 
 
 def _max_min(expr: Expr, var: Symbol, recurse: Callable[[Expr], Rule]) -> Rule:
-    return _piecewise(expr.rewrite(Piecewise), var, recurse)
+    return _piecewise(piecewise.rewritten(expr), var, recurse)
 
 
 def _exp(expr: Expr, var: Symbol, recurse: Callable[[Expr], Rule]) -> Rule:

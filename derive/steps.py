@@ -2,7 +2,8 @@
 
 A step says which quantity it equals (``g``, ``g'``, ``g''``, ...), the board
 expression of its right-hand side (unevaluated ``Derivative`` where it still
-shows d/dz), the rules applied and why, in one line of plain English.
+shows d/dz), the rules applied, and why (a ``Reason``: words with mathematical
+slots, which each format prints in its own way).
 
 The derivative's lines come from the tree level by level, as a teacher works:
 the first line applies the top rule with the inner derivatives still written
@@ -19,8 +20,9 @@ from dataclasses import dataclass, field
 from sympy import Derivative, Expr, Symbol
 
 from derive import board
-from derive.printing.text import board_text
+from derive.reasons import Reason, equation
 from derive.rules import ConstantRule, Rule, VariableRule
+from derive.symbols import quantity_name
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,7 @@ class Step:
     quantity: str
     expr: Expr
     rules: tuple[str, ...]
-    why: str
+    why: Reason
     proof: str | None = field(default=None, compare=False)
 
     @property
@@ -39,34 +41,29 @@ class Step:
         return ", ".join(self.rules)
 
 
-def quantity_name(order: int) -> str:
-    """g, g', g'', ... for the derivative of the given order."""
-    return "g" + "'" * order
-
-
 def derivative_steps(tree: Rule, order: int = 1) -> list[Step]:
     """The lines of d/dz of the tree's expression, from the top rule to the evaluated result."""
     quantity = quantity_name(order)
     pending: dict[Expr, Rule] = {}
     first = tree.formula(_parts(tree, pending)) if not tree.immediate else _value(tree)
-    steps = [Step(quantity, first, tree.rule_names, tree.why())]
+    steps = [Step(quantity, first, tree.rule_names, tree.reason())]
     expr = first
     while pending:
         expanding, pending = pending, {}
         mapping = {}
         names: list[str] = []
-        whys: list[str] = []
+        whys: list[Reason] = []
         for placeholder, rule in expanding.items():
             if rule.immediate:
                 mapping[placeholder] = _value(rule)
-                whys.append(f"{board_text(placeholder)} = {board_text(mapping[placeholder])}")
+                whys.append(Reason.of("{rule}", rule=equation(placeholder, mapping[placeholder])))
                 names.extend(n for r in rule.walk() for n in r.rule_names if n not in ("constant", "variable"))
             else:
                 mapping[placeholder] = rule.formula(_parts(rule, pending))
-                whys.append(rule.why())
+                whys.append(rule.reason())
                 names.extend(rule.rule_names)
         expr = board.tidy(board.substitute(expr, mapping))
-        reason = "evaluate the inner derivatives: " + "; ".join(whys)
+        reason = Reason.of("evaluate the inner derivatives: {each}", each=Reason.join(whys))
         steps.append(Step(quantity, expr, tuple(dict.fromkeys(names)), reason))
     return steps
 
@@ -93,8 +90,8 @@ def definition_steps(head: Expr | None, body: Expr, var: Symbol) -> list[Step]:
     shown = board.board_form(body)
     steps = []
     if head is not None and head != body:
-        steps.append(Step("g", head, ("definition",), "the function, by name"))
-        steps.append(Step("g", shown, ("definition",), "written out in elementary functions"))
+        steps.append(Step("g", head, ("definition",), Reason("the function, by name")))
+        steps.append(Step("g", shown, ("definition",), Reason("written out in elementary functions")))
     else:
-        steps.append(Step("g", shown, ("definition",), "the function"))
+        steps.append(Step("g", shown, ("definition",), Reason("the function")))
     return steps

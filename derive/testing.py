@@ -15,16 +15,16 @@ from __future__ import annotations
 from sympy import Derivative, Expr, Symbol
 
 from derive import check
-from derive.output_form import G
-from derive.parse import parse_expression, symbol
+from derive.resolve import expression
+from derive.symbols import G, variable
 
 __all__ = ["assert_identity", "assert_derivation"]
 
 
 def _parse(text: str | Expr, var: str, definitions: dict[str, str | Expr]) -> Expr:
-    expr = text if isinstance(text, Expr) else parse_expression(text, var)
+    expr = text if isinstance(text, Expr) else expression(text, var)
     for name, definition in definitions.items():
-        value = definition if isinstance(definition, Expr) else parse_expression(definition, var)
+        value = definition if isinstance(definition, Expr) else expression(definition, var)
         named = [s for s in expr.free_symbols if s.name == name]
         expr = expr.xreplace(dict.fromkeys(named, value))
     return expr.replace(lambda e: isinstance(e, Derivative), lambda e: e.doit())
@@ -35,7 +35,7 @@ def assert_identity(lhs: str | Expr, rhs: str | Expr, var: str = "z", **definiti
 
     Returns the proof (symbolic, or numeric at 30 points and 50 digits).
     """
-    z = symbol(var, variable=True)
+    z = variable(var)
     left, right = _parse(lhs, var, definitions), _parse(rhs, var, definitions)
     left, right = (e.xreplace({Symbol(var): z}) for e in (left, right))
     proof = check.prove_equal(left, right, z)
@@ -50,22 +50,20 @@ def assert_derivation(target: str | Expr, var: str = "z", order: int = 1, output
     ``output_form`` is F in the symbol g ("g*(1-g)"); it is compared by proof, not as text.
     Returns the derivation.
     """
-    from derive.pipeline import derive, prove_steps
+    from derive.pipeline import derive
+    from derive.printing.text import board_text
 
-    derivation = derive(target, var=var, order=order, check_steps=False)
-    derivation.proofs = prove_steps(derivation)
-    for i, proof in enumerate(derivation.proofs):
-        if not proof.ok:
-            raise AssertionError(
-                f"step {i + 1} of {derivation.name} ({derivation.steps[i].expr}) fails: {proof.detail}"
-            )
+    derivation = derive(target, var=var, order=order, on_failure="record")
+    for i, proof in derivation.failures:
+        raise AssertionError(f"step {i + 1} of {derivation.name} ({derivation.steps[i].expr}) fails: {proof.detail}")
     if output_form is not None:
         found = derivation.output_form
         if found is None:
             raise AssertionError(
-                f"{derivation.name}: no output form ({derivation.verdict.reason}); expected {output_form}"
+                f"{derivation.name}: no output form ({derivation.verdict.summary().fill(board_text)}); "
+                f"expected {output_form}"
             )
-        want = parse_expression(output_form, "g").xreplace({symbol("g", variable=True): G})
+        want = expression(output_form, "g").xreplace({variable("g"): G})
         want = want.xreplace({s: G for s in want.free_symbols if s.name == "g"})
         body = derivation.function.body
         proof = check.prove_equal(found.subs(G, body), want.subs(G, body), derivation.variable)

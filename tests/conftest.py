@@ -13,7 +13,7 @@ from sympy import Expr, Symbol, diff, lambdify, simplify
 from sympy.core.function import AppliedUndef
 
 from derive.board import evaluate, strip_groups
-from derive.output_form import g_function
+from derive.symbols import g_function
 
 # Every test computes its answers: no stored answer from an earlier run, or from the user's own
 # cache, can stand in for the engine. tests/test_cache.py turns the cache on where it tests it.

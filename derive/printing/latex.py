@@ -14,7 +14,7 @@ from sympy import Derivative, Expr, S
 from sympy.core.function import AppliedUndef
 from sympy.printing.latex import LatexPrinter
 
-from derive import board
+from derive import board, registry
 
 
 class BoardLatexPrinter(LatexPrinter):
@@ -117,6 +117,8 @@ class BoardLatexPrinter(LatexPrinter):
         ((var, n),) = expr.variable_count
         d = "d" if n == 1 else "d^{%s}" % n
         dv = "d %s" % self._print(var) if n == 1 else "d %s^{%s}" % (self._print(var), n)
+        if expr.expr.is_Symbol:  # a letter of a formula: du/dz
+            return r"\frac{%s %s}{%s}" % (d, self._print(expr.expr), dv)
         return r"\frac{%s}{%s} \left(%s\right)" % (d, dv, self._print(expr.expr))
 
     def _print_Group(self, expr: Expr, exp: str | None = None) -> str:
@@ -139,32 +141,15 @@ class BoardLatexPrinter(LatexPrinter):
     _print_log = _print_Function
 
     def function_name(self, expr: Expr) -> str | None:
-        """The LaTeX name of a one-line function application, or None for SymPy's own."""
-        func = expr.func
-        if getattr(func, "latex_name", None):
-            return func.latex_name
+        """The LaTeX name of a one-line function application (derive.registry's), or None for SymPy's own."""
         if isinstance(expr, AppliedUndef):
-            return self._hprint_Function(func.__name__)
-        name = func.__name__
-        if name in _NAMES:
-            return _NAMES[name]
-        if name in ("Piecewise", "Max", "Min", "Heaviside", "sign", "DiracDelta"):
+            return self._hprint_Function(expr.func.__name__)
+        known = registry.entry(expr.func)
+        if known is not None and known.latex:
+            return known.latex
+        if known is not None and known.sympy_prints or expr.func.__name__ == "Piecewise":
             return None
-        return self._hprint_Function(name)
-
-
-_NAMES = {
-    "log": r"\log",
-    "erf": r"\operatorname{erf}",
-    "atan": r"\arctan",
-    "asinh": r"\operatorname{arsinh}",
-    "atanh": r"\operatorname{artanh}",
-    "acosh": r"\operatorname{arcosh}",
-    "asin": r"\arcsin",
-    "acos": r"\arccos",
-    "sech": r"\operatorname{sech}",
-    "csch": r"\operatorname{csch}",
-}
+        return self._hprint_Function(expr.func.__name__)
 
 
 def board_latex(expr: Expr, **settings: Any) -> str:

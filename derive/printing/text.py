@@ -12,7 +12,7 @@ from sympy import Expr, S, true
 from sympy.core.function import AppliedUndef
 from sympy.printing.str import StrPrinter
 
-from derive import board
+from derive import board, registry
 
 _GREEK = {"alpha": "α", "beta": "β", "lambda": "λ", "gamma": "γ", "sigma": "σ", "mu": "μ", "theta": "θ"}
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
@@ -84,14 +84,8 @@ class BoardTextPrinter(StrPrinter):
         return " or ".join(self._print(a) for a in expr.args)
 
     def _print_Relational(self, expr: Expr) -> str:
-        op = {"<=": "≤", ">=": "≥", "!=": "≠"}.get(expr.rel_op, expr.rel_op)
+        op = {"<=": "≤", ">=": "≥", "!=": "≠", "==": "="}.get(expr.rel_op, expr.rel_op)
         return f"{self._print(expr.lhs)} {op} {self._print(expr.rhs)}"
-
-    def _print_Max(self, expr: Expr) -> str:
-        return f"max({', '.join(self._print(a) for a in expr.args)})"
-
-    def _print_Min(self, expr: Expr) -> str:
-        return f"min({', '.join(self._print(a) for a in expr.args)})"
 
     def _print_Exp1(self, expr: Expr) -> str:
         return "e"
@@ -105,8 +99,10 @@ class BoardTextPrinter(StrPrinter):
 
     def _print_Derivative(self, expr: Expr) -> str:
         ((var, n),) = expr.variable_count
-        op = f"d/d{var}" if n == 1 else f"d{str(n).translate(_SUPERSCRIPT)}/d{var}{str(n).translate(_SUPERSCRIPT)}"
-        return f"{op}({self._print(expr.expr)})"
+        power = "" if n == 1 else str(n).translate(_SUPERSCRIPT)
+        if expr.expr.is_Symbol:  # a letter of a formula: du/dz
+            return f"d{power}{self._print(expr.expr)}/d{var}{power}"
+        return f"d{power}/d{var}{power}({self._print(expr.expr)})"
 
     def _print_Group(self, expr: Expr) -> str:
         return f"({self._print(expr.args[0])})"
@@ -115,10 +111,11 @@ class BoardTextPrinter(StrPrinter):
         return f"|{self._print(expr.args[0])}|"
 
     def _print_Function(self, expr: Expr) -> str:
-        name = getattr(expr.func, "text_name", None) or expr.func.__name__
-        if isinstance(expr, AppliedUndef):
-            name = expr.func.__name__
+        known = None if isinstance(expr, AppliedUndef) else registry.entry(expr.func)
+        name = known.text if known is not None and known.text else expr.func.__name__
         return f"{name}({', '.join(self._print(a) for a in expr.args)})"
+
+    _print_Max = _print_Min = _print_Function
 
 
 def board_text(expr: Expr) -> str:

@@ -1,33 +1,123 @@
-"""Renderers: one module per format, all over the same walk of the steps."""
+"""Renderers: one module per format, each registering itself, all over the same walk of the steps.
+
+A format module calls ``register`` with its name (the module's own name), its file extension and
+its ``render`` function; ``formats()`` finds every module of this package (so a new format is one
+new module), and ``Derivation.render(fmt)``, ``Identity.render(fmt)`` and the CLI's ``--format``
+choices read it.  ``get(name)`` imports only the module of that name: a command that renders one
+format loads one.  A format module keeps its imports light at module level (no SymPy): the CLI
+lists the formats before it knows whether it will compute anything.
+
+What is rendered is a derivation or an identity: steps, each with its reason (a
+``derive.reasons.Reason``, filled by the format's own printer), its proof, and the notes under it
+(the verdict, the kinks), written once by the engine and printed by every format alike.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import importlib
+import os
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-from derive.steps import Step
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from derive.pipeline import Derivation
+    from derive.reasons import Reason
+    from derive.steps import Step
+
+
+@dataclass(frozen=True)
+class Format:
+    """A format: its name, the extension of its files, and how it renders derivations (or identities)."""
+
+    name: str
+    extension: str
+    render: Callable[..., str]  # render(items: Sequence[Derivation | Identity], **options) -> str
+    description: str
+    options: tuple[str, ...] = ()  # the keyword options it takes (latex: standalone)
+    document: bool = False  # a whole document for several items (slides, a page), not a fragment
+
+
+_FORMATS: dict[str, Format] = {}
+
+
+def register(
+    name: str, extension: str, description: str, options: tuple[str, ...] = (), document: bool = False
+) -> Callable[[Callable[..., str]], Callable[..., str]]:
+    """Decorate a format module's render function to make the format known by ``name``."""
+
+    def decorate(render: Callable[..., str]) -> Callable[..., str]:
+        _FORMATS[name] = Format(name, extension, render, description, options, document)
+        return render
+
+    return decorate
+
+
+def _modules() -> list[str]:
+    """The modules of this package (a format module is named as its format)."""
+    found = os.scandir(os.path.dirname(__file__))
+    return sorted(e.name[:-3] for e in found if e.name.endswith(".py") and not e.name.startswith("_"))
+
+
+def formats() -> dict[str, Format]:
+    """Every format, by name: each module of this package registers its own."""
+    for module in _modules():
+        importlib.import_module(f"{__name__}.{module}")
+    return dict(_FORMATS)
+
+
+def get(name: str) -> Format:
+    """The format called ``name``, loading only its module."""
+    from derive.errors import DeriveError
+
+    if name not in _FORMATS and name in _modules():
+        importlib.import_module(f"{__name__}.{name}")
+    if name not in _FORMATS:
+        raise DeriveError(f"unknown format {name!r}; known: {', '.join(sorted(formats()))}")
+    return _FORMATS[name]
+
+
+def render(items: Sequence[Any], fmt: str, **options: Any) -> str:
+    """Derivations (or identities) in the format ``fmt``."""
+    from derive.errors import DeriveError
+
+    found = get(fmt)
+    unknown = set(options) - set(found.options)
+    if unknown:
+        raise DeriveError(f"the {fmt} format takes no option {', '.join(sorted(unknown))}")
+    return found.render(list(items), **options)
 
 
 @dataclass(frozen=True)
 class Line:
-    """A step as it is shown: ``lhs`` is set on the first line of each quantity (g(z), g'(z))."""
+    """A step as it is shown.
+
+    ``lhs`` is set on the first line of each quantity (g(z), g'(z)); ``relation`` is '=' except on
+    the first line of an identity's chain, which is the left side itself.
+    """
 
     index: int
     step: Step
     lhs: str | None
     proof: str | None
+    relation: str = "="
+
+    @property
+    def why(self) -> Reason:
+        return self.step.why
 
 
-def walk(derivation: Derivation) -> Iterator[Line]:
-    """The steps in order, with the left-hand side on the line that starts a quantity."""
-    var = derivation.variable.name
+def walk(item: Any) -> Iterator[Line]:
+    """The steps in order: for a derivation with the left-hand side on the line that starts a quantity,
+    for an identity as a chain (left side = ... = right side)."""
+    var = item.variable.name
     previous = None
-    proofs = derivation.proofs or [None] * len(derivation.steps)
-    for i, (step, proof) in enumerate(zip(derivation.steps, proofs, strict=True)):
+    proofs = item.proofs or [None] * len(item.steps)
+    chain = getattr(item, "is_chain", False)
+    for i, (step, proof) in enumerate(zip(item.steps, proofs, strict=True)):
+        shown_proof = str(proof) if proof is not None else None
+        if chain:
+            yield Line(i, step, None, shown_proof, "=" if i else "")
+            continue
         lhs = f"{step.quantity}({var})" if step.quantity != previous else None
         previous = step.quantity
-        yield Line(i, step, lhs, str(proof) if proof is not None else None)
+        yield Line(i, step, lhs, shown_proof)

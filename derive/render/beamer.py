@@ -11,13 +11,10 @@ down as a whole, so nothing runs off the slide.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import Any
 
-from derive.render import walk
+from derive.render import register, walk
 from derive.render.latex import aligned_row
-
-if TYPE_CHECKING:
-    from derive.pipeline import Derivation
 
 PREAMBLE = r"""\documentclass{beamer}
 \usepackage{amsmath}
@@ -45,7 +42,7 @@ def default_title(order: int = 1) -> str:
     return f"Now, the only thing we need to figure out is how to compute $g{primes}$"
 
 
-def builds(derivation: Derivation) -> list[int]:
+def builds(derivation: Any) -> list[int]:
     """For each line, the build (counted from 1 in its column) at which it appears: g's lines at once."""
     out, build = [], 0
     for line in walk(derivation):
@@ -55,7 +52,7 @@ def builds(derivation: Derivation) -> list[int]:
     return out
 
 
-def frame(derivations: Sequence[Derivation], title: str) -> str:
+def frame(derivations: Sequence[Any], title: str) -> str:
     """One frame: a column per derivation, each column building after the one before."""
     width = f"{0.98 / len(derivations):.2f}"
     columns, first = [], 1
@@ -79,7 +76,8 @@ def frame(derivations: Sequence[Derivation], title: str) -> str:
     )
 
 
-def render(derivations: Sequence[Derivation], title: str | None = None) -> str:
+@register("beamer", ".tex", "Beamer slides: a column per target, two a frame, a line a build", ("title",), True)
+def render(derivations: Sequence[Any], title: str | None = None) -> str:
     """A complete Beamer document: two targets a frame."""
     order = max(d.order for d in derivations)
     title = title if title is not None else default_title(order)

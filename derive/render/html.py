@@ -7,18 +7,13 @@ the math on the left, the rule and its reason on the right.
 
 from __future__ import annotations
 
-import base64
 import html
 import re
 from collections.abc import Sequence
-from importlib import resources
-from typing import TYPE_CHECKING
+from typing import Any
 
-from derive.render import walk
+from derive.render import register, walk
 from derive.render.latex import line_latex
-
-if TYPE_CHECKING:
-    from derive.pipeline import Derivation
 
 _FONT_SRC = re.compile(
     r"src:url\(fonts/([A-Za-z0-9_-]+)\.woff2\) format\(\"woff2\"\)(,url\([^)]*\) format\(\"[a-z]+\"\))*"
@@ -36,9 +31,10 @@ p.verdict { font-weight: 600; }
 
 # an error is shown in the cell, marked katex-error (with throwOnError: false an unknown macro is only red text)
 RENDER = """
-for (const cell of document.querySelectorAll("td.math")) {
+for (const cell of document.querySelectorAll("[data-tex]")) {
   try {
-    katex.render(cell.dataset.tex, cell, {displayMode: true, throwOnError: true, strict: "error"});
+    const display = cell.classList.contains("math");
+    katex.render(cell.dataset.tex, cell, {displayMode: display, throwOnError: true, strict: "error"});
   } catch (err) {
     const shown = document.createElement("span");
     shown.className = "katex-error";
@@ -50,11 +46,15 @@ for (const cell of document.querySelectorAll("td.math")) {
 
 
 def _asset(name: str) -> bytes:
+    from importlib import resources  # here: the CLI imports every format module to list it
+
     return resources.files("derive.assets.katex").joinpath(name).read_bytes()
 
 
 def katex_css() -> str:
     """KaTeX's style sheet with its woff2 fonts inlined (the other formats dropped)."""
+
+    import base64
 
     def inline(match: re.Match[str]) -> str:
         data = base64.b64encode(_asset(f"fonts/{match.group(1)}.woff2")).decode("ascii")
@@ -63,17 +63,24 @@ def katex_css() -> str:
     return _FONT_SRC.sub(inline, _asset("katex.min.css").decode("utf-8"))
 
 
-def section(derivation: Derivation) -> str:
+def inline(expr: Any) -> str:
+    """Mathematics inside a reason: a span KaTeX typesets in line."""
+    from derive.printing.latex import board_latex
+
+    return f'<span class="tex" data-tex="{html.escape(board_latex(expr), quote=True)}"></span>'
+
+
+def section(item: Any) -> str:
     rows = []
-    for line in walk(derivation):
+    for line in walk(item):
         tex = html.escape(line_latex(line), quote=True)
-        why = f'<span class="rule">{html.escape(line.step.rule)}</span>: {html.escape(line.step.why)}'
+        why = f'<span class="rule">{html.escape(line.step.rule)}</span>: {line.why.fill(inline, html.escape)}'
         rows.append(f'<tr><td class="math" data-tex="{tex}"></td><td class="why">{why}</td></tr>')
     notes = []
-    if derivation.verdict.status != "found":
-        notes.append(f'<p class="verdict">{html.escape(derivation.verdict.reason)}</p>')
-    notes += [f"<p>Note: g is {html.escape(str(kink))}.</p>" for kink in derivation.verdict.kinks]
-    title = html.escape(derivation.function.title)
+    for note in item.notes():
+        text = note.reason.fill(inline, html.escape)
+        notes.append(f'<p class="verdict">{text}</p>' if note.emphasis else f"<p>Note: {text}.</p>")
+    title = html.escape(item.title)
     return (
         f'<section>\n<h2>{title}</h2>\n<table class="steps">\n'
         + "\n".join(rows)
@@ -83,9 +90,10 @@ def section(derivation: Derivation) -> str:
     )
 
 
-def render(derivations: Sequence[Derivation], title: str = "Derivatives of activation functions") -> str:
+@register("html", ".html", "one self-contained page, typeset by KaTeX from inside it (offline)", ("title",), True)
+def render(items: Sequence[Any], title: str = "Derivatives of activation functions") -> str:
     script = _asset("katex.min.js").decode("utf-8").replace("</script", "<\\/script")
-    body = "\n".join(section(d) for d in derivations)
+    body = "\n".join(section(d) for d in items)
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{html.escape(title)}</title>\n<style>{katex_css()}</style>\n<style>{STYLE}</style>\n"

@@ -1,46 +1,60 @@
-"""The machine-readable form: ``to_dict()``, whose expression strings ``sympify`` reads back."""
+"""The machine-readable form: every step with its expression (SymPy syntax), rule, reason, LaTeX and proof."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import Any
 
-from sympy import Expr, sstr
-
-from derive import board
-from derive.output_form import G, g_function
-from derive.render import walk
+from derive.render import register, walk
 from derive.render.latex import line_latex
 
-if TYPE_CHECKING:
-    from derive.pipeline import Derivation
 
-
-def expr_string(e: Expr) -> str:
+def expr_string(e: Any) -> str:
     """SymPy syntax for a step: brackets dropped, unevaluated derivatives as Derivative(..., z)."""
+    from sympy import sstr
+
+    from derive import board
+
     return sstr(board.strip_groups(e), order="none")
 
 
-def to_dict(derivation: Derivation) -> dict[str, Any]:
-    z = derivation.variable
-    form = derivation.output_form
+def to_dict(item: Any) -> dict[str, Any]:
+    """A derivation (or an identity) as plain data; every expression a string ``sympify`` reads back."""
+    from sympy import sstr
+
+    from derive.printing.text import board_text
+
+    steps = [
+        {
+            "quantity": line.step.quantity,
+            "expr": expr_string(line.step.expr),
+            "rule": line.step.rule,
+            "why": line.why.fill(board_text),
+            "latex": line_latex(line),
+            "proof": line.proof,
+        }
+        for line in walk(item)
+    ]
+    if item.is_chain:
+        return {"lhs": sstr(item.lhs), "rhs": sstr(item.rhs), "holds": item.holds, "steps": steps}
+    z = item.variable
+    form = item.output_form
     return {
-        "name": derivation.name,
+        "name": item.name,
         "variable": z.name,
-        "definition": sstr(derivation.function.body),
-        "derivative": sstr(derivation.derivative),
-        "output_form": sstr(form.subs(G, g_function(z))) if form is not None else None,
-        "output_form_status": derivation.verdict.status,
-        "output_form_reason": derivation.verdict.reason,
-        "not_differentiable_at": [sstr(k.at) for k in derivation.verdict.kinks],
-        "steps": [
-            {
-                "quantity": line.step.quantity,
-                "expr": expr_string(line.step.expr),
-                "rule": line.step.rule,
-                "why": line.step.why,
-                "latex": line_latex(line),
-                "proof": line.proof,
-            }
-            for line in walk(derivation)
-        ],
+        "definition": sstr(item.function.body),
+        "derivative": sstr(item.derivative),
+        "output_form": sstr(item.output_form_of_g) if form is not None else None,
+        "output_form_status": item.verdict.status,
+        "output_form_reason": item.verdict.summary().fill(board_text),
+        "not_differentiable_at": [sstr(k.at) for k in item.verdict.kinks],
+        "steps": steps,
     }
+
+
+@register("json", ".json", "every step with its expression, rule, reason, LaTeX and proof")
+def render(items: Sequence[Any]) -> str:
+    import json
+
+    data = [to_dict(item) for item in items]
+    return json.dumps(data[0] if len(data) == 1 else data, indent=1, ensure_ascii=False) + "\n"

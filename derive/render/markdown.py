@@ -1,22 +1,30 @@
-"""Markdown for GitHub and MathJax: a ``$$`` block per step, the rule and its reason as text below it."""
+"""Markdown for GitHub and MathJax: a ``$$`` block per step, the rule and its reason below it, typeset."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import Any
 
-from derive.render import walk
+from derive.render import register, walk
 from derive.render.latex import line_latex
 
-if TYPE_CHECKING:
-    from derive.pipeline import Derivation
+
+def inline(expr: Any) -> str:
+    from derive.printing.latex import board_latex
+
+    return f"${board_latex(expr)}$"
 
 
-def render(derivation: Derivation) -> str:
-    out = [f"## {derivation.function.title}", ""]
-    for line in walk(derivation):
-        out += ["$$", line_latex(line), "$$", "", f"*{line.step.rule}*: {line.step.why}", ""]
-    verdict = derivation.verdict
-    if verdict.status != "found":
-        out += [f"**{verdict.reason}**", ""]
-    out += [f"Note: g is {kink}." for kink in verdict.kinks]
+@register("markdown", ".md", "$$ blocks with the reasons typeset (GitHub, MathJax)")
+def render(items: Sequence[Any]) -> str:
+    return "\n".join(section(item) for item in items)
+
+
+def section(item: Any) -> str:
+    out = [f"## {item.title}", ""]
+    for line in walk(item):
+        out += ["$$", line_latex(line), "$$", "", f"*{line.step.rule}*: {line.why.fill(inline)}", ""]
+    for note in item.notes():
+        text = note.reason.fill(inline)
+        out += [f"**{text}**", ""] if note.emphasis else [f"Note: {text}."]
     return "\n".join(out).rstrip("\n") + "\n"

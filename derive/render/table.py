@@ -1,32 +1,38 @@
-"""The library as a Markdown table: name, definition, and g' in terms of g (or why there is none)."""
+"""The library as a Markdown table: name, definition, and g' in terms of g (or why there is none).
+
+Not a format of one derivation: ``derive table`` prints it, and the README keeps a copy.
+"""
 
 from __future__ import annotations
 
-from derive import board
-from derive.activations import LIBRARY
-from derive.existence import Verdict
-from derive.output_form import G, g_function
-from derive.printing.latex import board_latex
+from typing import Any
 
 
-def output_cell(verdict: Verdict, var) -> str:
-    g = g_function(var)
+def output_cell(verdict: Any, var: Any) -> str:
+    from derive import board
+    from derive.output_form import shown_in_g
+    from derive.printing.latex import board_latex
+    from derive.symbols import in_g
+
     if verdict.status == "found":
-        return "$" + board_latex(board.substitute(board.board_form(verdict.form.expr), {G: g})) + "$"
+        return "$" + board_latex(shown_in_g(verdict.form.expr, var)) + "$"
     if verdict.status == "none exists":
         mixed = ""
         if verdict.mixed is not None:
-            mixed = "; mixed: $" + board_latex(board.board_form(verdict.mixed.subs(G, g))) + "$"
+            mixed = "; mixed: $" + board_latex(board.board_form(in_g(verdict.mixed, var))) + "$"
         return f"none exists (not injective){mixed}"
     return "not found"
 
 
 def library_table() -> str:
+    from derive import board
+    from derive.activations import LIBRARY
     from derive.pipeline import derive
+    from derive.printing.latex import board_latex
 
     rows = ["| name | definition | g'(z) in terms of g(z) |", "| --- | --- | --- |"]
     for entry in LIBRARY:
-        d = derive(entry.name, check_steps=False)
+        d = derive(entry.name)
         definition = board_latex(board.board_form(d.function.body)).replace("|", r"\vert ")
         cell = output_cell(d.verdict, d.variable).replace("|", r"\vert ")
         kinks = "".join(f"; not differentiable at $z = {k.at}$" for k in d.verdict.kinks)

@@ -1,36 +1,45 @@
-"""Text for a terminal: one step a line in Unicode math, the rule and reason beside it."""
+"""Text for a terminal: one step a line in Unicode math, the rule and its reason beside it."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import Any
 
-from derive.printing.text import board_text
-from derive.render import walk
-
-if TYPE_CHECKING:
-    from derive.pipeline import Derivation
+from derive.render import register, walk
 
 _MAX_MATH = 60
 
 
-def render(derivation: Derivation) -> str:
-    lines = list(walk(derivation))
-    var = derivation.variable.name
-    width = max(len(f"{line.step.quantity}({var})") for line in lines)
+@register("text", ".txt", "for a terminal: a step a line, its rule and reason beside it", options=("proofs",))
+def render(items: Sequence[Any], proofs: bool = False) -> str:
+    """Each item's steps; with ``proofs``, how each step was proved after its reason."""
+    return "\n".join(section(item, proofs) for item in items)
+
+
+def section(item: Any, proofs: bool = False) -> str:
+    from derive.printing.text import board_text
+
+    lines = list(walk(item))
+    var = item.variable.name
+    width = 0 if item.is_chain else max(len(f"{line.step.quantity}({var})") for line in lines)
     rows = []
     for line in lines:
+        rhs = board_text(line.step.expr)
         lhs = (line.lhs or "").rjust(width).replace("'", "′")
-        rows.append((f"{lhs} = {board_text(line.step.expr)}", f"[{line.step.rule}] {line.step.why}"))
+        math = f"{lhs} {line.relation} {rhs}" if line.relation else rhs
+        reason = f"[{line.step.rule}] {line.why.fill(board_text)}"
+        if proofs and line.proof is not None:
+            reason += f"; {line.proof}"
+        rows.append((math, reason))
     column = min(max(len(math) for math, _ in rows), _MAX_MATH)
-    out = [f"{derivation.function.title}: g({var}) = {board_text(lines[0].step.expr)}", ""]
+    out = [item.heading().fill(board_text), ""]
     for math, reason in rows:
         if len(math) > column:
             out.append(math)
             out.append(" " * (column + 3) + reason)
         else:
             out.append(f"{math.ljust(column)}   {reason}")
-    verdict = derivation.verdict
-    if verdict.status != "found":
-        out += ["", verdict.reason]
-    out += [f"note: g is {kink}" for kink in verdict.kinks]
+    for note in item.notes():
+        text = note.reason.fill(board_text)
+        out += ["", text] if note.emphasis else [f"note: {text}"]
     return "\n".join(out) + "\n"

@@ -8,7 +8,7 @@ from sympy import Abs, Piecewise, cos, cosh, exp, lambdify, symbols
 
 from derive import derive
 from derive.activations import LIBRARY
-from derive.output_form import G
+from derive.symbols import G
 
 alpha, lam, beta, b = symbols("alpha lambda beta b", positive=True)
 
@@ -16,10 +16,13 @@ alpha, lam, beta, b = symbols("alpha lambda beta b", positive=True)
 def same_function(f, expected, points=(-0.9, -0.5, -0.1, 0.2, 0.7, 0.95, 1.5, 3.0)):
     """F and the expected formula agree on sample values of g (both may be piecewise in g)."""
     params = {alpha: 0.7, lam: 1.05, beta: 1.3, b: 2.0}
+    compared = 0
     for y in points:
         have, want = (complex(e.subs(params).subs(G, y).evalf()) for e in (f, expected))
-        if abs(want.imag) < 1e-12:
+        if abs(want.imag) < 1e-12:  # a value of g outside the range is complex for some forms: skipped
             assert abs(have - want) < 1e-9, (y, have, want)
+            compared += 1
+    assert compared >= 3, f"only {compared} values of g could be compared"
 
 
 FOUND = {
@@ -50,7 +53,7 @@ def test_output_form_found(name):
 def test_kinks_are_named(name, at):
     d = derive(name)
     assert [k.at for k in d.verdict.kinks] == at
-    assert all(f"z = {a}" in d.to_text() for a in at)
+    assert all(f"z = {a}" in d.render("text") for a in at)
 
 
 NONE = ["swish", "mish", "gelu", "gelu_tanh", "lisht", "gaussian", "sine"]
@@ -70,14 +73,14 @@ def test_no_output_form_is_proved_by_a_witness(name):
         assert abs(w.z1 - w.z2) > 0.1
         assert abs(g(w.z1) - g(w.z2)) < mpmath.mpf(10) ** -25
         assert abs(dg(w.z1) - dg(w.z2)) > 1e-3
-    assert "not injective" in d.to_text()
+    assert "not injective" in d.render("text")
 
 
 def test_not_found_is_not_none_exists():
     # z**5 + z is injective, so some F exists, but no method here writes it in closed form
     d = derive("z**5 + z")
     assert d.verdict.status == "not found"
-    assert "not a proof" in d.verdict.reason
+    assert "not a proof" in d.verdict.summary().template
 
 
 def test_every_library_function_has_a_verdict():

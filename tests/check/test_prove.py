@@ -10,7 +10,7 @@ from sympy import Symbol, exp, expand
 from derive import derive, prove
 from derive.cli import main
 from derive.functions import sigmoid
-from derive.output_form import G
+from derive.symbols import G
 
 TRUE = [
     ("diff(softplus(z), z)", "sigmoid(z)"),

@@ -39,15 +39,20 @@ def agrees_with_sympy(d) -> None:
     ours = lambdify([z, *params], d.derivative, "mpmath")
     theirs = lambdify([z, *params], diff(body, z), "mpmath")
     rng = random.Random(7)
+    compared = 0
     with mpmath.workdps(30):
-        for _ in range(5):
+        for _ in range(40):
             point = [mpmath.mpf(rng.uniform(-3, 3))] + [mpmath.mpf(rng.uniform(0.5, 2)) for _ in params]
             try:
                 want = theirs(*point)
             except (ZeroDivisionError, ValueError, OverflowError):
-                continue
+                continue  # a pole of g': no value to compare
             have = ours(*point)
             assert abs(have - want) <= mpmath.mpf("1e-20") * (1 + abs(want)), (point, have, want)
+            compared += 1
+            if compared == 5:
+                return
+    raise AssertionError(f"g' could be compared with SymPy's at only {compared} of 40 points")
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
@@ -58,11 +63,10 @@ def test_random_trees_derive_with_every_step_proved(text):
     except DeriveError as exc:  # a clean refusal: one line of text, no crash
         assert str(exc) and "\n" not in str(exc)
         return
-    assert len(d.proofs) == len(d.steps) and all(p.ok for p in d.proofs)
+    assert len(d.proofs) == len(d.steps)  # and derive() raised if one had failed
     agrees_with_sympy(d)
 
 
-# real on part of the line only: complex elsewhere, poles at the ends of their domains
 # real on part of the line only: complex elsewhere, with poles at the ends of their domains
 DOMAIN_LIMITED = ["log({})", "sqrt({})", "atanh({})", "asin({})", "logit({})"]
 
@@ -75,4 +79,4 @@ def test_functions_real_on_part_of_the_line_derive_without_crashing(text):
     except DeriveError as exc:
         assert str(exc) and "\n" not in str(exc)
         return
-    assert len(d.proofs) == len(d.steps) and all(p.ok for p in d.proofs)
+    assert len(d.proofs) == len(d.steps)  # and derive() raised if one had failed

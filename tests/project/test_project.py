@@ -13,7 +13,7 @@ from tools import pdf_page_text
 from derive.cli import main
 from derive.pictures import pdf_pages
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FIRST_COMMAND = (
     "python3 -m pip install . && bash tests/setup-tools.sh && derive slides sigmoid tanh -o lecture.tex --pdf"
 )

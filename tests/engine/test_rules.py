@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from sympy import Abs, Symbol, atan, cos, cosh, diff, erf, exp, log, simplify, sin, sinh, sqrt, tanh
+from sympy import Abs, DiracDelta, Eq, Symbol, atan, cos, cosh, diff, erf, exp, log, simplify, sin, sinh, sqrt, tanh
 
 from derive import CannotDifferentiateError, DeriveError, derive
+from derive.board import evaluate, strip_groups
 from derive.rules import (
+    C,
     ConstantMultipleRule,
     ConstantRule,
     ExponentialRule,
@@ -15,7 +17,9 @@ from derive.rules import (
     ProductRule,
     QuotientRule,
     SumRule,
+    U,
     UnknownRule,
+    V,
     rule_tree,
 )
 
@@ -50,7 +54,33 @@ def test_rule_is_chosen_and_evaluates_to_the_derivative(expr, kind, names):
     assert isinstance(tree, kind)
     assert tree.rule_names == names
     assert simplify(tree.eval() - diff(expr, z)) == 0
-    assert tree.why()
+    assert_reason_states_a_true_formula(tree)
+
+
+LETTERS = {U: sin(z) + 2, V: exp(z) + z**2, C: 3}
+"""Functions of z to put for the letters of a rule's formula: it must hold for any."""
+
+
+def assert_reason_states_a_true_formula(rule):
+    """The reason names the rule and states its formula; the formula holds with u, v, c put in."""
+    reason = rule.reason()
+    assert f"{rule.name} rule" in reason.fill(str)
+    equations = [e for e in reason.expressions() if isinstance(e, Eq)]
+    if rule.name in ("constant", "sum", "piecewise"):  # said in words
+        return
+    assert equations, reason
+    formula = equations[0]  # the rule's own (a chained one also says what u is)
+    lhs, rhs = (evaluate(strip_groups(side)).xreplace(LETTERS).doit() for side in (formula.lhs, formula.rhs))
+    if isinstance(rule, FunctionRule) and rule.known.condition is not None:
+        lhs = lhs.replace(lambda e: isinstance(e, DiracDelta), lambda e: 0)  # holds away from u = 0
+    assert simplify(lhs - rhs) == 0, (formula, lhs, rhs)
+
+
+@pytest.mark.parametrize("expr", [z * sin(z), sin(z) / (1 + z**2), 3 * sin(z), z + exp(z), exp(z**2), Abs(z + 1)])
+def test_reasons_state_true_formulas_for_every_rule_in_the_tree(expr):
+    for rule in rule_tree(expr, z).walk():
+        if rule.name not in ("constant", "variable"):
+            assert_reason_states_a_true_formula(rule)
 
 
 def test_tree_records_sub_derivations():

@@ -12,11 +12,11 @@ from tools import need, pdf_page_text
 from derive import derive
 from derive.cli import main
 from derive.pictures import pdf_pages
-from derive.render import beamer, walk
+from derive.render import beamer, render, walk
 from derive.render.latex import line_latex
 from derive.tex import compile_pdf
 
-EXPECTED = json.loads((Path(__file__).parent / "data" / "lecture_expected.json").read_text())
+EXPECTED = json.loads((Path(__file__).parents[1] / "data" / "lecture_expected.json").read_text())
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +68,7 @@ def test_any_targets_fit_the_slide(tmp_path, targets):
     need("pdflatex")
     tex = tmp_path / "deck.tex"
     derivations = [derive(t) for t in targets]
-    tex.write_text(beamer.render(derivations))
+    tex.write_text(render(derivations, "beamer"))
     built = compile_pdf(tex)
     assert built.overfull == []
     frames = -(-len(targets) // 2)
@@ -78,7 +78,7 @@ def test_any_targets_fit_the_slide(tmp_path, targets):
 
 
 def test_second_order_title():
-    assert "compute $g''$" in beamer.render([derive("sigmoid", order=2)])
+    assert "compute $g''$" in derive("sigmoid", order=2).render("beamer")
 
 
 def test_no_tex_is_one_line_exit_2(tmp_path, monkeypatch):

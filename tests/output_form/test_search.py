@@ -6,13 +6,13 @@ import inspect
 
 import mpmath
 import pytest
+from conftest import assert_equal_functions
 from sympy import Add, Symbol, atanh, cos, cosh, diff, exp, expand, lambdify, log, simplify, sympify
 
 from derive import derive
 from derive.compute import expanded_terms
 from derive.functions import logit, sigmoid
-from derive.output_form import G
-from tests.conftest import assert_equal_functions
+from derive.symbols import G
 
 a = Symbol("a", positive=True)
 

@@ -11,7 +11,7 @@ from sympy import expand
 
 from derive import DeriveError, derive
 from derive.cli import main
-from derive.output_form import G
+from derive.symbols import G
 
 
 @pytest.mark.parametrize(
@@ -30,10 +30,10 @@ def test_higher_output_forms(name, order, expected):
 
 @pytest.mark.parametrize("target, order", [("sigmoid", 4), ("tanh", 3), ("elu", 2), ("swish", 2), ("softplus", 3)])
 def test_every_higher_step_is_proved(target, order):
-    d = derive(target, order=order)
+    d = derive(target, order=order, on_failure="record")
     quantities = [s.quantity for s in d.steps]
     assert quantities[-1] == "g" + "'" * order
-    assert all(p.ok for p in d.proofs)
+    assert d.failures == []
     for step in d.steps:
         assert_equal_functions(step_value(d, step), reference_value(d, step.quantity), d.variable)
 

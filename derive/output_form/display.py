@@ -1,0 +1,106 @@
+"""How a found F is shown: the shortest of its factored, expanded and simplified forms.
+
+One policy for every order: ``display_candidates`` offers the ways to write F (the search keeps
+the shortest that still equals g' at the sample points), ``display_form`` writes a higher
+derivative's F, where a product that shows the zeros wins a near tie.  Every sum in a product is
+written with its constant term positive: g(1 - g), not -g(g - 1).
+"""
+
+from __future__ import annotations
+
+from sympy import (
+    Expr,
+    Mul,
+    Pow,
+    S,
+    cancel,
+    count_ops,
+    expand,
+    factor,
+    factor_list,
+    factor_terms,
+    powdenest,
+    radsimp,
+    simplify,
+)
+from sympy.functions.elementary.hyperbolic import HyperbolicFunction
+from sympy.functions.elementary.trigonometric import TrigonometricFunction
+
+from derive.compute import SearchTimeoutError, expanded_terms, simplified, time_limit
+from derive.symbols import G
+
+DISPLAY_SECONDS = 1.0
+"""How long simplify may look for a shorter way to write a found F."""
+
+DISPLAY_MAX_EXPANDED_TERMS = 64
+"""An expansion longer than this is never the shortest way to write F (σ∘…∘σ's F has 2^depth)."""
+
+
+def display_candidates(f: Expr) -> list[Expr]:
+    """Ways to write F, shortest wins: factored (g(1 - g)), expanded (1 - g²), simplified.
+
+    Some rewrites here hold only where their bases are positive (powdenest with
+    force); the caller keeps only those that still equal g' on the domain.
+    """
+    out = [_factored(f)]
+    if expanded_terms(f) <= DISPLAY_MAX_EXPANDED_TERMS:
+        out.append(expand(f))
+    out.append(f)  # as found: shortest for a peeled chain, whose factors are the derivative's own
+    # simplify is for trigonometric, hyperbolic and radical forms (1/sqrt(sinh²g + 1) is 1/cosh g);
+    # an F in g and e^g only needs expand (1 - e^{-g})
+    if f.has(TrigonometricFunction, HyperbolicFunction) or any(not p.exp.is_Integer for p in f.atoms(Pow)):
+        try:
+            with time_limit(DISPLAY_SECONDS):  # simplify can take minutes (LambertW forms)
+                simple = simplify(f)
+                out += [simple, simplify(powdenest(simple, force=True)), factor(radsimp(simple))]
+        except SearchTimeoutError:
+            pass
+    return out
+
+
+def display_form(f: Expr) -> Expr:
+    """F written as people write it (without the domain check: for rational F, else simplified)."""
+    if not f.is_rational_function(G):
+        simple = simplified(f, DISPLAY_SECONDS)
+        return min([_factored(f), *([simple] if simple is not None else [])], key=count_ops)
+    # a product shows where g' vanishes: it wins a near tie (-2g(1 - g²) over 2g³ - 2g)
+    return min([_factored(f), _content_factored(f), expand(f)], key=lambda e: count_ops(e) - 1.5 * e.is_Mul)
+
+
+def _content_factored(f: Expr) -> Expr:
+    """The common factor of the terms pulled out: -2g(1 - g²)."""
+    shown = factor_terms(expand(f))
+    coefficient, rest = shown.as_coeff_Mul()
+    factors = []
+    for part in Mul.make_args(rest):
+        if part.is_Add and part.subs(G, 0).is_negative:
+            part, coefficient = -part, -coefficient
+        factors.append(part)
+    return Mul(coefficient, *factors)
+
+
+def _positive_constants(product: Expr) -> Expr:
+    """Each sum in a product with its constant term positive: (g - 1)(logit(g) - 1) is (1 - g)(1 - logit(g))."""
+    coefficient, factors = S.One, []
+    for part in Mul.make_args(product):
+        base, power = part.as_base_exp()
+        if base.is_Add and base.as_coeff_Add()[0].is_negative and power.is_Integer:
+            base, coefficient = -base, coefficient * (-1) ** power
+        factors.append(Pow(base, power))
+    return Mul(coefficient, *factors)
+
+
+def _factored(f: Expr) -> Expr:
+    """factor(F) with each factor's constant term made positive: -g(g - 1) is g(1 - g)."""
+    if not f.is_rational_function(G):
+        return _positive_constants(factor(f))
+    num, den = cancel(f).as_numer_denom()
+    out = S.One
+    for part, sign in ((num, 1), (den, -1)):
+        coefficient, factors = factor_list(part, G)
+        for base, power in factors:
+            if base.subs(G, 0).is_negative:
+                base, coefficient = -base, coefficient * (-1) ** power
+            out *= Pow(base, sign * power)
+        out *= coefficient**sign
+    return out

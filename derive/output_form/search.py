@@ -1,0 +1,43 @@
+"""Finding F with g' = F(g): each method in turn, every candidate checked at sample points.
+
+``METHODS`` is the one list of search methods, tried in order, each a ``Method`` (its name, its
+candidates, its bound) in a module of its own; a new method is a module and a line here.
+"""
+
+from __future__ import annotations
+
+from sympy import Expr, Symbol, count_ops
+
+from derive.compute import SearchTimeoutError, time_limit
+from derive.output_form import elimination, inversion, kernel
+from derive.output_form.display import display_candidates
+from derive.output_form.method import Method, OutputForm
+from derive.output_form.sampling import holds, sample
+
+METHODS: tuple[Method, ...] = (kernel.METHOD, elimination.METHOD, inversion.METHOD)
+
+
+def find_output_form(
+    body: Expr,
+    derivative: Expr,
+    var: Symbol,
+    interval: tuple[float, float] = (-3.0, 3.0),
+    methods: tuple[str, ...] | None = None,
+) -> OutputForm | None:
+    """F with derivative = F(body) on the interval (the line by default), or None when no method finds one."""
+    samples = sample(body, derivative, var, interval)
+    for method in METHODS:
+        if methods is not None and method.name not in methods:
+            continue
+        try:
+            with time_limit(method.seconds):
+                found = method.candidates(body, derivative, var)
+        except SearchTimeoutError:
+            continue
+        for candidate in found:
+            if holds(candidate, samples):
+                # the shortest way of writing F that still equals g' (tried shortest first: an expanded
+                # product can be a thousand times longer, and sampling it costs as much)
+                ways = sorted(display_candidates(candidate), key=count_ops)
+                return OutputForm(next((w for w in ways if holds(w, samples)), candidate), method.name)
+    return None

@@ -1,0 +1,143 @@
+"""Whether g' can be written F(g): found, proved impossible, or not found.
+
+- A piecewise g is handled piece by piece: each piece's F on its interval,
+  and the branch chosen by the output's own value (the image of the piece):
+  ELU gives 1 where g > 0, g + α elsewhere.  Where two pieces meet and the
+  one-sided derivatives differ, the point is named as not differentiable.
+- No F exists when g is not injective (derive.output_form.witness).
+- Otherwise, if no method finds F, the verdict says so: 'not found' is not
+  'none exists'.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from sympy import Abs, And, Expr, Interval, Piecewise, S, Symbol, Wild, collect, diff, exp, expand, limit, oo
+
+from derive import board, piecewise
+from derive.functions import sigmoid
+from derive.output_form.kernel import kernel_candidates
+from derive.output_form.method import OutputForm
+from derive.output_form.sampling import holds, sample
+from derive.output_form.search import find_output_form
+from derive.output_form.witness import Witness, non_injective_witness
+from derive.piecewise import Kink
+from derive.reasons import Note, Reason
+from derive.symbols import G
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The answer to 'is there an F with g' = F(g)?'."""
+
+    status: str  # "found", "none exists" or "not found"
+    form: OutputForm | None = None
+    witness: Witness | None = None
+    kinks: tuple[Kink, ...] = field(default=())
+    mixed: Expr | None = None
+
+    def summary(self) -> Reason:
+        """The verdict in one sentence."""
+        if self.status == "found":
+            return Reason.of("g' = F(g), found by {method}", method=self.form.method)
+        if self.status == "none exists":
+            if self.mixed is None:
+                return Reason.of("no output form exists: {witness}", witness=self.witness.reason())
+            mixed = board.board_form(self.mixed)
+            return Reason.of(
+                "no output form exists: {witness}; mixed form: g' = {mixed}", witness=self.witness.reason(), mixed=mixed
+            )
+        return Reason("no output form found (none of the methods applies; this is not a proof that none exists)")
+
+    def notes(self) -> list[Note]:
+        """What every format writes under the steps: the verdict unless F was found, then each kink."""
+        out = [Note(self.summary(), emphasis=True)] if self.status != "found" else []
+        return out + [Note(Reason.of("g is {kink}", kink=k.reason())) for k in self.kinks]
+
+
+@lru_cache(maxsize=256)  # a verdict is a pure function of (g, g', z); frozen, so safe to share
+def analyse(body: Expr, derivative: Expr, var: Symbol) -> Verdict:
+    """Find F with g' = F(g), or prove there is none, or say that none was found."""
+    shaped = piecewise.as_piecewise(body)
+    if isinstance(shaped, Piecewise):
+        return _piecewise(shaped, derivative, var)
+    # the numeric witness is cheap and settles the question before any costly search
+    witness = non_injective_witness(body, derivative, var)
+    if witness is not None:
+        return Verdict("none exists", witness=witness, mixed=mixed_form(body, var))
+    form = find_output_form(body, derivative, var)
+    return Verdict("found", form) if form is not None else Verdict("not found")
+
+
+def mixed_form(body: Expr, var: Symbol) -> Expr | None:
+    """For g = z s(z) with s' = F_s(s): g' = s + z s' = s + g F_s(s)/s, in g and s(z) (swish)."""
+    inner = body / var  # no cancel: s keeps the form it is written in
+    if not inner.has(var) or not body.is_Mul or var not in body.args:
+        return None
+    derivative = diff(inner, var)
+    samples = sample(inner, derivative, var)
+    polynomial = [
+        f
+        for f in map(expand, kernel_candidates(inner, derivative, var))
+        if f.is_polynomial(G) and holds(f, samples)  # natural only when F_s is a polynomial
+    ]
+    if not polynomial:
+        return None
+    s = Symbol("s")
+    mixed = expand(s + G * polynomial[0].subs(G, s) / s)
+    shown = collect(mixed, s)
+    return shown.subs(s, _named(inner, var))
+
+
+def _named(inner: Expr, var: Symbol) -> Expr:
+    """s(z) by its name where it has one: 1/(1 + e^{-w}) is σ(w)."""
+    w = Wild("w")
+    match = inner.match(1 / (1 + exp(-w)))
+    return sigmoid(match[w]) if match and match[w].has(var) else inner
+
+
+def _piecewise(pw: Piecewise, derivative: Expr, var: Symbol) -> Verdict:
+    parts = piecewise.pieces(pw)
+    if not all(isinstance(where, Interval) for _, where in parts):
+        return Verdict("not found")
+    kinks = piecewise.kinks(parts, var)
+    branches: list[tuple[Expr, Expr]] = []
+    constant = False
+    for expr, where in parts:
+        if not expr.has(var):
+            constant = True
+            continue
+        lo, hi = max(float(where.start), -4.0), min(float(where.end), 4.0)
+        if hi - lo < 0.02:
+            lo, hi = (float(where.start), float(where.start) + 3) if where.end == oo else (hi - 3, hi)
+        form = find_output_form(expr, diff(expr, var), var, (lo, hi))
+        if form is None:
+            return Verdict("not found", kinks=kinks)
+        ends = [limit(expr, var, where.start, "+"), limit(expr, var, where.end, "-")]
+        if not all(e.is_extended_real for e in ends):
+            return Verdict("not found", kinks=kinks)  # the branch leaves the reals (asin|z| for |z| > 1)
+        low, high = sorted(ends, key=lambda e: float(e.subs({s: 1 for s in e.free_symbols})))
+        bounds = ([G > low] if low.is_finite else []) + ([G < high] if high.is_finite else [])
+        branches.append((form.expr, And(*bounds)))
+    branches.sort(key=lambda b: b[1] is S.true)  # an unbounded branch goes last
+    if constant:
+        branches.append((S.Zero, S.true))
+    else:
+        branches[-1] = (branches[-1][0], S.true)
+    samples = sample(pw, derivative, var, (-4.0, 4.0))
+    merged = _merged(branches, samples)
+    f = merged if merged is not None else Piecewise(*branches)
+    if not holds(f, samples):
+        return Verdict("not found", kinks=kinks)
+    return Verdict("found", OutputForm(f, "per branch"), kinks=kinks)
+
+
+def _merged(branches: list[tuple[Expr, Expr]], samples) -> Expr | None:
+    """One formula in |g| for all branches, when there is one (softsign: (1 - |g|)²)."""
+    for f, _ in branches:
+        candidate = f.subs(G, Abs(G))
+        if holds(candidate, samples):
+            return candidate
+    return None

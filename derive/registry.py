@@ -1,0 +1,341 @@
+"""What derive knows about each function it reads, differentiates, inverts and prints: one entry each.
+
+An entry gives the function's names (what the parser reads), its SymPy object, its derivative
+rule (the rule's name, f'(u), where it holds), its inverse (for the output form's inversion and
+for the checker), its names for the text and LaTeX printers, and its names in NumPy, PyTorch and
+JAX code.  The parser's whitelist, the rule table, the inverses and the printers all read this
+table; adding a function is one entry here (and its test).
+
+A function's reason is not written here: it is derived from ``derivative`` (d/du f(u) = f'(u)), so
+what a rule computes and what it says cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+import sympy
+from sympy import Expr, Ne, S
+
+from derive.functions import logit, sigmoid
+
+
+@dataclass(frozen=True)
+class KnownFunction:
+    """One function derive knows."""
+
+    name: str
+    function: Callable[..., Expr]  # the SymPy class (sqrt: a function that builds a power)
+    names: tuple[str, ...] = ()  # what the parser reads; empty: printed only (sech from simplify)
+    rule: str | None = None  # the name of its derivative rule; None: handled by another rule (sqrt, Max)
+    derivative: Callable[[Expr], Expr] | None = None  # f'(u)
+    condition: Callable[[Expr], Expr] | None = None  # where f'(u) holds, when not everywhere (u ≠ 0)
+    inverse: type | None = None  # one-to-one on its real domain: f⁻¹ on the range (derive peels through it)
+    text: str | None = None  # its name in text, when not the SymPy name (σ)
+    latex: str | None = None  # its LaTeX name, when not SymPy's \name
+    sympy_prints: bool = False  # printed by SymPy's own printer (Max, Piecewise-like notation)
+    by_pieces: str | None = None  # defined piece by piece: "corners" (|u|, max) or "jumps" (sign, H(u))
+    numpy: str | None = None
+    torch: str | None = None
+    jax: str | None = None
+
+
+def _fdiff(f: type) -> Callable[[Expr], Expr]:
+    """f'(u) from the class's own fdiff: for the functions derive defines, written once there."""
+    return lambda u: f(u).fdiff()
+
+
+def _nonzero(u: Expr) -> Expr:
+    return Ne(u, 0)
+
+
+FUNCTIONS: tuple[KnownFunction, ...] = (
+    KnownFunction(
+        "exp",
+        sympy.exp,
+        ("exp",),
+        "exponential",
+        sympy.exp,
+        inverse=sympy.log,
+        numpy="numpy.exp",
+        torch="torch.exp",
+        jax="jax.numpy.exp",
+    ),
+    KnownFunction(
+        "log",
+        sympy.log,
+        ("log", "ln"),
+        "logarithm",
+        lambda u: 1 / u,
+        inverse=sympy.exp,
+        latex=r"\log",
+        numpy="numpy.log",
+        torch="torch.log",
+        jax="jax.numpy.log",
+    ),
+    KnownFunction("sqrt", sympy.sqrt, ("sqrt",), numpy="numpy.sqrt", torch="torch.sqrt", jax="jax.numpy.sqrt"),
+    KnownFunction(
+        "sigmoid",
+        sigmoid,
+        ("sigmoid",),
+        "sigmoid",
+        _fdiff(sigmoid),
+        inverse=logit,
+        text="σ",
+        latex=r"\sigma",
+        numpy="scipy.special.expit",
+        torch="torch.sigmoid",
+        jax="jax.nn.sigmoid",
+    ),
+    KnownFunction(
+        "logit",
+        logit,
+        ("logit",),
+        "logit",
+        _fdiff(logit),
+        text="logit",
+        latex=r"\operatorname{logit}",
+        numpy="scipy.special.logit",
+        torch="torch.logit",
+        jax="jax.scipy.special.logit",
+    ),
+    KnownFunction(
+        "tanh",
+        sympy.tanh,
+        ("tanh",),
+        "tanh",
+        lambda u: 1 - sympy.tanh(u) ** 2,
+        inverse=sympy.atanh,
+        numpy="numpy.tanh",
+        torch="torch.tanh",
+        jax="jax.numpy.tanh",
+    ),
+    KnownFunction(
+        "sinh",
+        sympy.sinh,
+        ("sinh",),
+        "sinh",
+        sympy.cosh,
+        inverse=sympy.asinh,
+        numpy="numpy.sinh",
+        torch="torch.sinh",
+        jax="jax.numpy.sinh",
+    ),
+    KnownFunction(
+        "cosh", sympy.cosh, ("cosh",), "cosh", sympy.sinh, numpy="numpy.cosh", torch="torch.cosh", jax="jax.numpy.cosh"
+    ),
+    KnownFunction(
+        "sin", sympy.sin, ("sin",), "sine", sympy.cos, numpy="numpy.sin", torch="torch.sin", jax="jax.numpy.sin"
+    ),
+    KnownFunction(
+        "cos",
+        sympy.cos,
+        ("cos",),
+        "cosine",
+        lambda u: -sympy.sin(u),
+        numpy="numpy.cos",
+        torch="torch.cos",
+        jax="jax.numpy.cos",
+    ),
+    KnownFunction(
+        "tan",
+        sympy.tan,
+        ("tan",),
+        "tangent",
+        lambda u: 1 + sympy.tan(u) ** 2,
+        numpy="numpy.tan",
+        torch="torch.tan",
+        jax="jax.numpy.tan",
+    ),
+    KnownFunction(
+        "atan",
+        sympy.atan,
+        ("atan", "arctan"),
+        "arctan",
+        lambda u: 1 / (1 + u**2),
+        inverse=sympy.tan,
+        latex=r"\arctan",
+        numpy="numpy.arctan",
+        torch="torch.atan",
+        jax="jax.numpy.arctan",
+    ),
+    KnownFunction(
+        "asin",
+        sympy.asin,
+        ("asin",),
+        "arcsin",
+        lambda u: 1 / sympy.sqrt(1 - u**2),
+        latex=r"\arcsin",
+        numpy="numpy.arcsin",
+        torch="torch.asin",
+        jax="jax.numpy.arcsin",
+    ),
+    KnownFunction(
+        "acos",
+        sympy.acos,
+        ("acos",),
+        "arccos",
+        lambda u: -1 / sympy.sqrt(1 - u**2),
+        latex=r"\arccos",
+        numpy="numpy.arccos",
+        torch="torch.acos",
+        jax="jax.numpy.arccos",
+    ),
+    KnownFunction(
+        "asinh",
+        sympy.asinh,
+        ("asinh", "arcsinh"),
+        "arsinh",
+        lambda u: 1 / sympy.sqrt(u**2 + 1),
+        inverse=sympy.sinh,
+        latex=r"\operatorname{arsinh}",
+        numpy="numpy.arcsinh",
+        torch="torch.asinh",
+        jax="jax.numpy.arcsinh",
+    ),
+    KnownFunction(
+        "atanh",
+        sympy.atanh,
+        ("atanh",),
+        "artanh",
+        lambda u: 1 / (1 - u**2),
+        inverse=sympy.tanh,
+        latex=r"\operatorname{artanh}",
+        numpy="numpy.arctanh",
+        torch="torch.atanh",
+        jax="jax.numpy.arctanh",
+    ),
+    KnownFunction(
+        "acosh",
+        sympy.acosh,
+        ("acosh",),
+        "arcosh",
+        lambda u: 1 / sympy.sqrt(u**2 - 1),
+        latex=r"\operatorname{arcosh}",
+        numpy="numpy.arccosh",
+        torch="torch.acosh",
+        jax="jax.numpy.arccosh",
+    ),
+    KnownFunction(
+        "erf",
+        sympy.erf,
+        ("erf",),
+        "erf",
+        lambda u: 2 / sympy.sqrt(sympy.pi) * sympy.exp(-(u**2)),
+        inverse=sympy.erfinv,
+        latex=r"\operatorname{erf}",
+        numpy="scipy.special.erf",
+        torch="torch.erf",
+        jax="jax.scipy.special.erf",
+    ),
+    KnownFunction(
+        "Abs",
+        sympy.Abs,
+        ("Abs", "abs"),
+        "absolute value",
+        sympy.sign,
+        _nonzero,
+        by_pieces="corners",
+        numpy="numpy.abs",
+        torch="torch.abs",
+        jax="jax.numpy.abs",
+    ),
+    KnownFunction(
+        "sign",
+        sympy.sign,
+        ("sign",),
+        "sign",
+        lambda u: S.Zero,
+        _nonzero,
+        sympy_prints=True,
+        by_pieces="jumps",
+        numpy="numpy.sign",
+        torch="torch.sign",
+        jax="jax.numpy.sign",
+    ),
+    KnownFunction(
+        "Heaviside",
+        sympy.Heaviside,
+        ("Heaviside",),
+        "step",
+        lambda u: S.Zero,
+        _nonzero,
+        sympy_prints=True,
+        by_pieces="jumps",
+        numpy="numpy.heaviside",
+        torch="torch.heaviside",
+        jax="jax.numpy.heaviside",
+    ),
+    # differentiated through their pieces (the piecewise rule), not by a derivative of their own
+    KnownFunction(
+        "Max",
+        sympy.Max,
+        ("Max", "max"),
+        text="max",
+        sympy_prints=True,
+        by_pieces="corners",
+        numpy="numpy.maximum",
+        torch="torch.maximum",
+        jax="jax.numpy.maximum",
+    ),
+    KnownFunction(
+        "Min",
+        sympy.Min,
+        ("Min", "min"),
+        text="min",
+        sympy_prints=True,
+        by_pieces="corners",
+        numpy="numpy.minimum",
+        torch="torch.minimum",
+        jax="jax.numpy.minimum",
+    ),
+    # only printed: they appear in output forms (inverses, simplify's results), never in what is read
+    KnownFunction(
+        "erfinv", sympy.erfinv, numpy="scipy.special.erfinv", torch="torch.erfinv", jax="jax.scipy.special.erfinv"
+    ),
+    KnownFunction("sech", sympy.sech, latex=r"\operatorname{sech}"),
+    KnownFunction("csch", sympy.csch, latex=r"\operatorname{csch}"),
+    KnownFunction("DiracDelta", sympy.DiracDelta, sympy_prints=True),
+)
+
+
+@cache
+def by_name() -> dict[str, KnownFunction]:
+    """Every name the parser reads, to its entry."""
+    return {name: entry for entry in FUNCTIONS for name in entry.names}
+
+
+@cache
+def _by_function() -> dict[object, KnownFunction]:
+    return {entry.function: entry for entry in FUNCTIONS}
+
+
+def entry(func: object) -> KnownFunction | None:
+    """The entry of a SymPy function class (tanh), or None when derive does not know it."""
+    return _by_function().get(func)
+
+
+def differentiable(func: object) -> KnownFunction | None:
+    """The entry when it carries a derivative rule of its own."""
+    found = entry(func)
+    return found if found is not None and found.derivative is not None else None
+
+
+@cache
+def by_pieces(*kinds: str) -> tuple[type, ...]:
+    """The functions defined piece by piece, of the given kinds (all by default): Abs, sign, Heaviside, Max, Min."""
+    return tuple(e.function for e in FUNCTIONS if e.by_pieces is not None and (not kinds or e.by_pieces in kinds))
+
+
+@cache
+def inverses() -> dict[type, type]:
+    """f -> f⁻¹ for the functions one-to-one on their real domain (the output form peels through these)."""
+    return {e.function: e.inverse for e in FUNCTIONS if e.inverse is not None}
+
+
+@cache
+def inverse_pairs() -> dict[type, type]:
+    """f⁻¹ -> f: f⁻¹(f(x)) = x for real x in f's domain (the checker cancels those SymPy leaves, atanh(tanh x))."""
+    return {inv: f for f, inv in inverses().items()}
