@@ -216,8 +216,57 @@ def growth(rows: list[tuple[int, int, int, float, float]], column: int, name: st
     )
 
 
+TYPED = [
+    ("GELU, sigmoid approximation", "x*sigmoid(1.702x)"),
+    ("shifted softplus (SchNet)", "log(1+e^x) - log(2)"),
+    ("TanhExp", "x tanh(e^x)"),
+    ("log-cosh", "log(cosh x)"),
+    ("SiLU written out", "x/(1+e^-x)"),
+    ("scaled arctan", "2/pi atan(pi x/2)"),
+    ("algebraic sigmoid", "x/sqrt(1+x^2)"),
+    ("exp minus one", "e^x - 1"),
+    ("cubic", "x^3 + x"),
+    ("logistic of 2x", "1/(1+e^(-2x))"),
+    ("tanh as a probability", "tanh(x)/2 + 1/2"),
+    ("Gaussian's derivative", "x e^(-x^2/2)"),
+    ("inverted Gaussian", "1 - e^(-x^2)"),
+    ("squared ReLU (Primer)", "max(0, x)^2"),
+    ("ReLU6", "min(max(0, x), 6)"),
+    ("hard swish", "x min(max(0, x + 3), 6)/6"),
+    ("leaky ReLU as a max", "max(x, 0.01x)"),
+    ("Snake, a = 1", "x + sin(x)^2"),
+    ("softsign written out", "x/(1 + |x|)"),
+    ("ELU from a slide", r"\begin{cases} x & x > 0 \\ \alpha(e^x - 1) & \text{otherwise} \end{cases}"),
+]
+"""Twenty activations from papers and frameworks that are not in the library, as people type them."""
+
+
+def typed(repeats: int) -> None:
+    print("4. what people type: whole commands (computed), functions from papers and frameworks, not in the library")
+    compile_bytecode()
+    command = entry_point()
+    env = dict(os.environ, DERIVE_NO_CACHE="1")
+    imports = timed(lambda: subprocess.run([sys.executable, "-c", "import sympy"], check=True), repeats)
+    base = statistics.median(imports)
+    medians = []
+    for label, text in TYPED:
+        argv = [command, "steps", text]
+        samples = timed(lambda argv=argv: subprocess.run(argv, check=True, env=env, stdout=subprocess.DEVNULL), repeats)
+        medians.append(statistics.median(samples))
+        ratio = medians[-1] / base
+        print(f"   {label:<30} {stats(samples)}  {ratio:5.2f}x import sympy{'' if ratio <= 2 else '  MISSED'}")
+    worst, middle = max(medians), statistics.median(medians)
+    print(
+        f"   median {middle * 1e3:.0f} ms, max {worst * 1e3:.0f} ms; import sympy {base * 1e3:.0f} ms: "
+        f"median {middle / base:.2f}x, max {worst / base:.2f}x; target 2x: "
+        f"{verdict(worst / base, 2.0, 'x')}; {sum(m / base > 2 for m in medians)} of {len(medians)} above it"
+    )
+
+
 def main(repeats: int = 5) -> None:
     whole_process(repeats)
+    print()
+    typed(max(1, repeats // 2))
     print()
     in_process(repeats, "warm")
     print()

@@ -6,12 +6,14 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 from derive.errors import (
+    AmbiguousVariableError,
     CannotDifferentiateError,
     DeriveError,
     NoVariableError,
     ParseError,
     StepCheckError,
     UnknownActivationError,
+    UnknownFunctionError,
 )
 
 if TYPE_CHECKING:
@@ -27,6 +29,7 @@ _LAZY = {
     "derive": "derive.pipeline",
     "Identity": "derive.identity",
     "prove": "derive.identity",
+    "json_locals": "derive.readback",
 }
 
 
@@ -43,6 +46,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "AmbiguousVariableError",
     "CannotDifferentiateError",
     "Derivation",
     "DeriveError",
@@ -50,8 +54,10 @@ __all__ = [
     "ParseError",
     "StepCheckError",
     "UnknownActivationError",
+    "UnknownFunctionError",
     "__version__",
     "derive",
     "Identity",
     "prove",
+    "json_locals",
 ]

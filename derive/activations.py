@@ -129,6 +129,11 @@ LIBRARY: tuple[Activation, ...] = (
 _BY_NAME: dict[str, Activation] = {key: a for a in LIBRARY for key in (a.name, *a.aliases)}
 
 
+def names() -> tuple[str, ...]:
+    """Every name and alias of the library."""
+    return tuple(_BY_NAME)
+
+
 def lookup(name: str) -> Activation | None:
     """The activation called ``name`` (or one of its aliases), or None."""
     return _BY_NAME.get(name.strip().lower())

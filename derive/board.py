@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from sympy import Add, Derivative, Expr, Function, Integer, Mul, Pow, S
+from sympy import Add, Derivative, Expr, Function, Integer, Mul, Piecewise, Pow, S, piecewise_fold
 
 
 class Group(Function):  # noqa: N801
@@ -274,7 +274,25 @@ def tidy(e: Expr) -> Expr:
     """The light clean-up after a substitution: no step of algebra, only of writing."""
     e = drop_settled_groups(e)
     e = fold_double_negation(flatten_products(e))
-    return merge_equal_factors(e)
+    return flatten_piecewise(merge_equal_factors(e))
+
+
+def flatten_piecewise(e: Expr) -> Expr:
+    """A Piecewise whose piece is a Piecewise written as one, a condition to a piece (no Piecewise in a Piecewise)."""
+    if not e.has(Piecewise):
+        return e
+
+    def visit(node: Expr) -> Expr:
+        if not isinstance(node, Piecewise) or not any(isinstance(p, Piecewise) for p, _ in node.args):
+            return node
+        if any(p.has(Derivative) for p, _ in node.args):
+            return node  # still to be carried out: flattened when it is
+        folded = piecewise_fold(Piecewise(*[(evaluate(p), c) for p, c in node.args]))
+        if not isinstance(folded, Piecewise):
+            return board_form(folded)
+        return Piecewise(*[(board_form(p), c) for p, c in folded.args], evaluate=False)
+
+    return transform(e, visit)
 
 
 def drop_settled_groups(e: Expr) -> Expr:

@@ -31,6 +31,36 @@ class FormatChoice(click.ParamType):
         return [click.shell_completion.CompletionItem(n) for n in sorted(render.formats()) if n.startswith(incomplete)]
 
 
+class TargetCommand(click.Command):
+    """A command whose targets may begin with "-": -log(1 + e^-z) is an expression, not an option."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        options = [p for p in self.get_params(ctx) if isinstance(p, click.Option)]
+        names = {name for p in options for name in (*p.opts, *p.secondary_opts)}
+        with_value = {name for p in options if not p.is_flag and not p.count for name in p.opts}
+        out, value_next = [], False
+        for arg in args:
+            name = arg.split("=", 1)[0]
+            if not value_next and arg.startswith("-") and arg != "--" and name not in names:
+                arg = " " + arg  # the parser skips the space; click no longer takes it for an option
+            out.append(arg)
+            value_next = not value_next and name in with_value and "=" not in arg
+        return super().parse_args(ctx, out)
+
+
+VAR = click.option(
+    "--var", default=None, help="The variable to differentiate in (default: z, or the one the expression uses)."
+)
+NOTATION = click.option(
+    "--input",
+    "notation",
+    type=click.Choice(["auto", "math", "latex"]),
+    default="auto",
+    show_default=True,
+    help="How TARGET is written: math notation and SymPy syntax, or LaTeX (auto: LaTeX when it has a backslash).",
+)
+
+
 def fail(message: str) -> None:
     """Bad input: one line on stderr, exit status 2, no traceback."""
     click.echo(f"derive: {message}", err=True)
@@ -55,9 +85,10 @@ def cached(key: dict, compute: Callable[[], str]) -> str:
         fail(str(exc))
 
 
-@main.command()
+@main.command(cls=TargetCommand)
 @click.argument("target")
-@click.option("--var", default="z", show_default=True, help="The variable to differentiate in.")
+@VAR
+@NOTATION
 @click.option(
     "--format",
     "fmt",
@@ -68,16 +99,25 @@ def cached(key: dict, compute: Callable[[], str]) -> str:
 )
 @click.option("--standalone", is_flag=True, help="With --format latex: a complete LaTeX document.")
 @click.option("--order", default=1, show_default=True, type=click.IntRange(1, 4), help="The order of the derivative.")
-def steps(target: str, var: str, fmt: str, standalone: bool, order: int) -> None:
-    """Derive TARGET step by step: a library name (see `derive list`) or an expression in SymPy syntax."""
+def steps(target: str, var: str | None, notation: str, fmt: str, standalone: bool, order: int) -> None:
+    r"""Derive TARGET step by step: a library name (`derive list`), or an expression as you write it
+    (1/(1+e^-z), x^2 sin x), in SymPy syntax or in LaTeX (\tanh z, z \cdot \sigma(z))."""
 
     def compute() -> str:
         from derive.pipeline import derive
 
         options = {"standalone": True} if standalone else {}
-        return with_newline(derive(target, var=var, order=order).render(fmt, **options))
+        return with_newline(derive(target, var=var, order=order, notation=notation).render(fmt, **options))
 
-    key = {"command": "steps", "target": target, "var": var, "format": fmt, "standalone": standalone, "order": order}
+    key = {
+        "command": "steps",
+        "target": target,
+        "var": var,
+        "input": notation,
+        "format": fmt,
+        "standalone": standalone,
+        "order": order,
+    }
     click.echo(cached(key, compute), nl=False)
 
 
@@ -85,28 +125,31 @@ def with_newline(text: str) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
-def derive_all(targets: tuple[str, ...], var: str, order: int) -> list:
+def derive_all(targets: tuple[str, ...], var: str | None, order: int, notation: str = "auto") -> list:
     from derive.pipeline import derive
 
     try:
-        return [derive(t, var=var, order=order) for t in targets]
+        return [derive(t, var=var, order=order, notation=notation) for t in targets]
     except DeriveError as exc:
         fail(str(exc))
 
 
-@main.command()
+@main.command(cls=TargetCommand)
 @click.argument("targets", nargs=-1, required=True)
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The .tex file to write.")
 @click.option("--title", default=None, help="The frames' title (default: what the slide computes).")
-@click.option("--var", default="z", show_default=True, help="The variable.")
+@VAR
+@NOTATION
 @click.option("--order", default=1, show_default=True, type=click.IntRange(1, 4), help="The order of the derivative.")
 @click.option("--pdf", is_flag=True, help="Also compile it (latexmk or pdflatex); the PDF goes next to the .tex.")
-def slides(targets: tuple[str, ...], output: str, title: str | None, var: str, order: int, pdf: bool) -> None:
+def slides(
+    targets: tuple[str, ...], output: str, title: str | None, var: str | None, notation: str, order: int, pdf: bool
+) -> None:
     """Beamer slides for TARGETS, one column each, two a frame, building one line at a time."""
     from derive.files import write_atomic
     from derive.tex import compile_pdf
 
-    derivations = derive_all(targets, var, order)
+    derivations = derive_all(targets, var, order, notation)
     try:
         path = write_atomic(output, render.render(derivations, "beamer", title=title))
         click.echo(f"wrote {path}")
@@ -119,36 +162,38 @@ def slides(targets: tuple[str, ...], output: str, title: str | None, var: str, o
         fail(str(exc))
 
 
-@main.command()
+@main.command(cls=TargetCommand)
 @click.argument("targets", nargs=-1, required=True)
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The .html file to write.")
 @click.option("--title", default="Derivatives of activation functions", show_default=True, help="The page's title.")
-@click.option("--var", default="z", show_default=True, help="The variable.")
+@VAR
+@NOTATION
 @click.option("--order", default=1, show_default=True, type=click.IntRange(1, 4), help="The order of the derivative.")
-def page(targets: tuple[str, ...], output: str, title: str, var: str, order: int) -> None:
+def page(targets: tuple[str, ...], output: str, title: str, var: str | None, notation: str, order: int) -> None:
     """A self-contained HTML page for TARGETS, typeset by KaTeX from local files (works offline)."""
     from derive.files import write_atomic
 
-    derivations = derive_all(targets, var, order)
+    derivations = derive_all(targets, var, order, notation)
     try:
         click.echo(f"wrote {write_atomic(output, render.render(derivations, 'html', title=title))}")
     except DeriveError as exc:
         fail(str(exc))
 
 
-@main.command(name="check")
+@main.command(name="check", cls=TargetCommand)
 @click.argument("target")
-@click.option("--var", default="z", show_default=True, help="The variable to differentiate in.")
+@VAR
+@NOTATION
 @click.option("--order", default=1, show_default=True, type=click.IntRange(1, 4), help="The order of the derivative.")
 @click.option("--numerics", is_flag=True, help="Also each step in float32 and float64 (NumPy) against mpmath.")
-def check_(target: str, var: str, order: int, numerics: bool) -> None:
+def check_(target: str, var: str | None, notation: str, order: int, numerics: bool) -> None:
     """Prove every step of TARGET and say how; exit status 1 when a step fails."""
     from derive.pipeline import derive
     from derive.printing.text import board_text
     from derive.render import walk
 
     try:
-        derivation = derive(target, var=var, order=order, on_failure="record")
+        derivation = derive(target, var=var, order=order, on_failure="record", notation=notation)
     except DeriveError as exc:
         fail(str(exc))
     click.echo(f"{derivation.function.title}: every step proved equal to its quantity (g by definition, g' by diff)")
@@ -170,7 +215,7 @@ def check_(target: str, var: str, order: int, numerics: bool) -> None:
     sys.exit(1 if failed else 0)
 
 
-@main.command()
+@main.command(cls=TargetCommand)
 @click.argument("lhs")
 @click.argument("rhs")
 @click.option("--var", default="z", show_default=True, help="The variable.")

@@ -1,59 +1,61 @@
-"""Helpers the search, the checker and the numerics share: time budgets, compiled functions, roots, reals."""
+"""Helpers the search, the checker and the numerics share: size bounds, the safety limit, compiled functions,
+roots, reals."""
 
 from __future__ import annotations
 
 import signal
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
 import mpmath
-from sympy import Expr, Poly, Symbol, degree, lambdify, preorder_traversal, roots, simplify, solve
+from sympy import Expr, Poly, Symbol, degree, lambdify, preorder_traversal, roots, solve, together
+
+from derive.errors import DeriveError
+
+SAFETY_SECONDS = 60.0
+"""The one time limit: a derivation still running after this long ends in an error, never in another answer."""
 
 
-class SearchTimeoutError(Exception):
-    """A computation ran out of its time budget."""
+class GaveUpError(DeriveError):
+    """The derivation ran past the safety limit (its work is bounded by sizes, so this is rare)."""
 
 
 @contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Interrupt the block after ``seconds`` (in the main thread on Unix; elsewhere no limit).
+def safety_limit(seconds: float | None = None) -> Iterator[None]:
+    """End the block with a GaveUpError after ``seconds`` (in the main thread on Unix; elsewhere no limit).
 
-    A timer already running (an enclosing budget, or the caller's own alarm) is kept: when it
-    ends first it governs; otherwise it is suspended and set again afterwards, less the time
-    spent, with its own handler.
+    Nothing inside depends on time: every search and proof is bounded by the size of what it works
+    on, so the same input gives the same answer on a busy machine, in a thread or in a server. This
+    limit only stops a runaway computation, with an error that says so.  A timer the caller set
+    already (their own alarm) is left alone and governs.
     """
+    seconds = SAFETY_SECONDS if seconds is None else seconds
     usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    outer, interval = signal.getitimer(signal.ITIMER_REAL) if usable else (0.0, 0.0)
-    if not usable or 0 < outer <= seconds:
+    if not usable or signal.getitimer(signal.ITIMER_REAL)[0] > 0:
         yield
         return
 
-    def interrupt(signum, frame):
-        raise SearchTimeoutError
+    def give_up(signum: int, frame: Any) -> None:
+        raise GaveUpError(f"gave up after {seconds:g} s: the expression is too large for derive to finish")
 
-    previous = signal.signal(signal.SIGALRM, interrupt)
-    start = time.monotonic()
+    previous = signal.signal(signal.SIGALRM, give_up)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
-        if outer > 0:
-            signal.setitimer(signal.ITIMER_REAL, max(outer - (time.monotonic() - start), 1e-6), interval)
 
 
-def simplified(e: Expr, seconds: float) -> Expr | None:
-    """SymPy's simplify within a time budget (it can run for minutes), or None when the budget runs out."""
-    try:
-        with time_limit(seconds):
-            return simplify(e)
-    except SearchTimeoutError:
-        return None
+def larger_than(expr: Expr, nodes: int) -> bool:
+    """Whether expr's tree has more than ``nodes`` nodes (counting stops there): the bound on costly work."""
+    for seen, _ in enumerate(preorder_traversal(expr)):
+        if seen >= nodes:
+            return True
+    return False
 
 
 @lru_cache(maxsize=512)
@@ -62,15 +64,7 @@ def compiled(expr: Expr, args: Symbol | tuple[Symbol, ...], module: str) -> Call
     # common sub-expressions named once in large ones: a chain's g' repeats its inner functions
     # at every level (tanh∘softplus of depth 20: compiled in 32 ms instead of 38, run 10x faster);
     # on small ones the elimination costs more than it saves
-    return lambdify(args, expr, module, cse=_larger_than(expr, 200))
-
-
-def _larger_than(expr: Expr, nodes: int) -> bool:
-    """Whether expr's tree has more than ``nodes`` nodes (counting stops there)."""
-    for seen, _ in enumerate(preorder_traversal(expr)):
-        if seen >= nodes:
-            return True
-    return False
+    return lambdify(args, expr, module, cse=larger_than(expr, 200))
 
 
 def real_number(value: Any) -> mpmath.mpf | None:
@@ -99,7 +93,25 @@ def solutions(equation: Expr, var: Symbol) -> list[Expr]:
     """
     if equation.is_polynomial(var):
         return list(roots(Poly(equation, var), filter=None)) if degree(equation, var) >= 1 else []
+    if not solvable(equation, var):
+        raise NotImplementedError(f"no closed form is looked for: {equation} = 0")
     return solve(equation, var, check=False, simplify=False)
+
+
+MAX_SOLVE_DEGREE = 4
+"""Polynomials up to quartics are solved in radicals; beyond, solve searches for seconds and finds none."""
+
+
+def solvable(equation: Expr, var: Symbol) -> bool:
+    """What SymPy's solve answers quickly: var once (inverted function by function: √z, asin z), or a
+    rational function whose numerator has degree at most 4.  Anything else (z - sin z, z·erf z) it
+    searches for seconds or minutes and gives up: such equations are not given to it."""
+    if equation.count(var) == 1:
+        return True
+    if not equation.is_rational_function(var):
+        return False
+    numerator, _ = together(equation).as_numer_denom()
+    return degree(numerator, var) <= MAX_SOLVE_DEGREE
 
 
 def expanded_terms(e: Expr) -> int:

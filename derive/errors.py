@@ -25,3 +25,11 @@ class CannotDifferentiateError(DeriveError):
 
 class StepCheckError(DeriveError):
     """A step that could not be proved equal to its quantity: a bug in the engine."""
+
+
+class UnknownFunctionError(ParseError):
+    """A name called as a function that derive does not know (with the nearest one it does)."""
+
+
+class AmbiguousVariableError(DeriveError):
+    """An expression in several names that could each be the variable, and no --var to choose."""

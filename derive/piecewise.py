@@ -14,6 +14,8 @@ from sympy import (
     Eq,
     Expr,
     Interval,
+    Max,
+    Min,
     Piecewise,
     S,
     Symbol,
@@ -22,6 +24,8 @@ from sympy import (
     simplify,
 )
 from sympy.core.relational import Relational
+from sympy.functions.elementary.miscellaneous import _minmax_as_Piecewise
+from sympy.logic.boolalg import ITE
 
 from derive import registry
 from derive.compute import solutions
@@ -29,8 +33,57 @@ from derive.reasons import Reason
 
 
 def rewritten(expr: Expr) -> Expr:
-    """Max, Min, Abs, sign and Heaviside written as Piecewise (not folded)."""
+    """Max, Min, Abs, sign and Heaviside written as Piecewise (not folded).
+
+    Max and Min are written from the inside out, over the pieces of an argument that is itself
+    piecewise: min(6, max(0, z + 3)) is min(6, 0) where z + 3 ≤ 0, min(6, z + 3) elsewhere.
+    SymPy's own rewrite compares 6 with a Piecewise (an ITE condition), which takes a tenth of a
+    second and then seconds to fold.
+    """
+    if expr.has(Max, Min):
+        expr = expr.replace(lambda e: isinstance(e, (Max, Min)), _minmax_pieces)
     return expr.rewrite(Piecewise)
+
+
+def _minmax_pieces(e: Expr) -> Expr:
+    args = list(e.args)
+    for i, arg in enumerate(args):
+        if isinstance(arg, Piecewise):
+            return Piecewise(*[(_minmax_pieces_of(e.func(*args[:i], p, *args[i + 1 :])), c) for p, c in arg.args])
+    return _minmax_as_Piecewise(">=" if isinstance(e, Max) else "<=", *args)
+
+
+def _minmax_pieces_of(e: Expr) -> Expr:
+    return _minmax_pieces(e) if isinstance(e, (Max, Min)) else e
+
+
+def flat(expr: Expr) -> Expr:
+    """Max, Min (nested too) as one Piecewise whose conditions are plain: min(1, max(0, z)) has three
+    pieces z ≥ 1, z ≤ 0, else; no ITE, no Piecewise inside a condition or a piece."""
+    folded = piecewise_fold(rewritten(expr))
+    if not isinstance(folded, Piecewise):
+        return folded
+    return Piecewise(*[(e, plain_condition(c)) for e, c in folded.args])
+
+
+def flattened(expr: Expr) -> Expr:
+    """expr itself, or flat when a Piecewise holds a Piecewise or an ITE (a library function of a Piecewise)."""
+    nested = any(p.has(Piecewise, ITE) for pw in expr.atoms(Piecewise) for p in pw.args)
+    return flat(expr) if nested or expr.has(ITE) else expr
+
+
+def plain_condition(cond: Expr) -> Expr:
+    """A condition without ITE, written as the interval it is when it has one variable: (z ≥ 1) ∧ (z > 0) is z ≥ 1."""
+    cond = cond.replace(lambda c: isinstance(c, ITE), lambda c: c.to_nnf())
+    symbols = cond.free_symbols
+    if len(symbols) != 1 or cond in (S.true, S.false):
+        return cond
+    (var,) = symbols
+    try:
+        shown = cond.as_set().as_relational(var)
+    except (NotImplementedError, TypeError, ValueError, AttributeError):
+        return cond
+    return shown if shown.count_ops() <= cond.count_ops() else cond
 
 
 def as_piecewise(body: Expr) -> Expr:
@@ -43,16 +96,51 @@ def as_piecewise(body: Expr) -> Expr:
     return body
 
 
-def pieces(pw: Piecewise) -> list[tuple[Expr, object]]:
-    """Each piece with the set of the line where it applies (conditions read in order)."""
+def pieces(pw: Piecewise, var: Symbol) -> list[tuple[Expr, object]] | None:
+    """Each piece with the set of the line where it applies (conditions read in order).
+
+    Conditions in the variable alone are read as sets; with parameters (z > a) the line is cut at
+    the breakpoints and each interval takes the piece that applies inside it.  None when that
+    depends on the parameters' values (max(z, a·z): which is larger depends on a < 1).
+    """
+    if any(c.free_symbols - {var} for _, c in pw.args):
+        return _pieces_between_breakpoints(pw, var)
     taken = S.EmptySet
     out = []
     for expr, cond in pw.args:
-        where = (cond.as_set() if cond is not S.true else S.Reals) - taken
+        try:
+            where = (cond.as_set() if cond is not S.true else S.Reals) - taken
+        except (NotImplementedError, TypeError, ValueError):  # sin z > 0: infinitely many intervals
+            return None
         taken = taken | where
         if where is not S.EmptySet:
             out.append((expr, where))
     return out
+
+
+def _pieces_between_breakpoints(pw: Piecewise, var: Symbol) -> list[tuple[Expr, Interval]] | None:
+    cuts = breakpoints(pw, var)
+    if cuts is None:
+        return None
+    ends = [S.NegativeInfinity, *cuts, S.Infinity]
+    out: list[tuple[Expr, Interval]] = []
+    for lo, hi in zip(ends, ends[1:], strict=False):
+        inside = (lo + hi) / 2 if lo.is_finite and hi.is_finite else (hi - 1 if hi.is_finite else lo + 1)
+        if not (lo.is_finite or hi.is_finite):
+            inside = S.Zero
+        expr = branch_at(pw, var, inside)
+        if expr is None:
+            return None
+        if out and out[-1][0] == expr:
+            out[-1] = (expr, Interval.open(out[-1][1].start, hi))
+        else:
+            out.append((expr, Interval.open(lo, hi)))
+    return out
+
+
+def at_unit_parameters(value: Expr) -> float:
+    """A number for ordering symbolic points (parameters are positive: each put to 1)."""
+    return float(value.subs(dict.fromkeys(value.free_symbols, 1)))
 
 
 @dataclass(frozen=True)
@@ -76,7 +164,7 @@ class Kink:
 def kinks(parts: list[tuple[Expr, Interval]], var: Symbol) -> tuple[Kink, ...]:
     """Where neighbouring pieces meet with a jump or with different one-sided derivatives."""
     out = []
-    parts = sorted(parts, key=lambda p: float(p[1].start))
+    parts = sorted(parts, key=lambda p: at_unit_parameters(p[1].start))
     for (left, lw), (right, rw) in zip(parts, parts[1:], strict=False):
         at = lw.end
         if at != rw.start or not at.is_finite:
@@ -106,7 +194,7 @@ def breakpoints(expr: Expr, var: Symbol) -> list[Expr] | None:
             return None
         cuts.update(roots)
     try:
-        ordered = sorted(cuts, key=lambda c: float(c.subs(dict.fromkeys(c.free_symbols, 1))))
+        ordered = sorted(cuts, key=at_unit_parameters)
     except TypeError:
         return None
     if any((b - a).is_positive is not True for a, b in zip(ordered, ordered[1:], strict=False)):

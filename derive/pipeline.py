@@ -7,7 +7,7 @@ from typing import Any
 
 from sympy import Expr, Symbol
 
-from derive import check, output_form, rules, steps
+from derive import check, compute, output_form, rules, steps
 from derive.errors import DeriveError, StepCheckError
 from derive.reasons import Note, Reason, equation
 from derive.resolve import Function, resolve
@@ -17,8 +17,13 @@ MAX_ORDER = 4
 ON_FAILURE = ("raise", "record")
 
 
-def derive(target: str | Expr, var: str = "z", order: int = 1, on_failure: str = "raise") -> Derivation:
+def derive(
+    target: str | Expr, var: str | None = None, order: int = 1, on_failure: str = "raise", notation: str = "auto"
+) -> Derivation:
     """Differentiate an activation step by step: a library name or an expression in ``var``.
+
+    The expression is math notation, SymPy syntax or LaTeX (``notation``: "auto", "math", "latex");
+    without ``var`` the variable is z, or the one the expression uses (derive.resolve).
 
     Every step is proved equal to its quantity; a step that fails is a bug in derive, raised as a
     StepCheckError (``on_failure="raise"``) or kept in ``proofs`` for the caller to report
@@ -28,7 +33,12 @@ def derive(target: str | Expr, var: str = "z", order: int = 1, on_failure: str =
         raise DeriveError(f"the order must be from 1 to {MAX_ORDER}, not {order}")
     if on_failure not in ON_FAILURE:
         raise DeriveError(f"on_failure must be one of {', '.join(ON_FAILURE)}, not {on_failure!r}")
-    function = resolve(target, var)  # parse
+    with compute.safety_limit():  # bounded by sizes, never by time: this only stops a runaway, with an error
+        return _derive(target, var, order, on_failure, notation)
+
+
+def _derive(target: str | Expr, var: str | None, order: int, on_failure: str, notation: str) -> Derivation:
+    function = resolve(target, var, notation)  # parse
     z = function.variable
     tree = rules.rule_tree(function.body, z)  # rule tree
     derivative = tree.derivative  # an UnknownRule anywhere in the tree raises CannotDifferentiateError here
@@ -139,8 +149,6 @@ class Derivation:
 def clear_caches(sympy_too: bool = True) -> None:
     """Forget the verdicts, proofs and compiled functions computed so far (and SymPy's cache, by default)."""
     from sympy.core.cache import clear_cache
-
-    from derive import compute
 
     output_form.analyse.cache_clear()
     check.prove_equal.cache_clear()

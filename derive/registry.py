@@ -79,7 +79,7 @@ FUNCTIONS: tuple[KnownFunction, ...] = (
     KnownFunction(
         "sigmoid",
         sigmoid,
-        ("sigmoid",),
+        ("sigmoid", "sigma"),
         "sigmoid",
         _fdiff(sigmoid),
         inverse=logit,
@@ -308,6 +308,12 @@ def by_name() -> dict[str, KnownFunction]:
 
 
 @cache
+def by_name_any_case() -> dict[str, KnownFunction]:
+    """Every name the parser reads, in lower case."""
+    return {name.lower(): entry for name, entry in by_name().items()}
+
+
+@cache
 def _by_function() -> dict[object, KnownFunction]:
     return {entry.function: entry for entry in FUNCTIONS}
 
@@ -315,6 +321,16 @@ def _by_function() -> dict[object, KnownFunction]:
 def entry(func: object) -> KnownFunction | None:
     """The entry of a SymPy function class (tanh), or None when derive does not know it."""
     return _by_function().get(func)
+
+
+@cache
+def _by_class_name() -> dict[str, KnownFunction]:
+    return {getattr(e.function, "__name__", e.name): e for e in FUNCTIONS}
+
+
+def entry_by_class_name(name: str) -> KnownFunction | None:
+    """The entry whose SymPy object prints as ``name`` (exp, Abs, sigmoid), or None."""
+    return _by_class_name().get(name)
 
 
 def differentiable(func: object) -> KnownFunction | None:

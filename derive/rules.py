@@ -446,7 +446,7 @@ def _piecewise(expr: Expr, var: Symbol, recurse: Callable[[Expr], Rule]) -> Rule
 
 
 def _max_min(expr: Expr, var: Symbol, recurse: Callable[[Expr], Rule]) -> Rule:
-    return _piecewise(piecewise.rewritten(expr), var, recurse)
+    return _piecewise(piecewise.flat(expr), var, recurse)
 
 
 def _exp(expr: Expr, var: Symbol, recurse: Callable[[Expr], Rule]) -> Rule:

@@ -45,7 +45,7 @@ def derivative_steps(tree: Rule, order: int = 1) -> list[Step]:
     """The lines of d/dz of the tree's expression, from the top rule to the evaluated result."""
     quantity = quantity_name(order)
     pending: dict[Expr, Rule] = {}
-    first = tree.formula(_parts(tree, pending)) if not tree.immediate else _value(tree)
+    first = board.flatten_piecewise(tree.formula(_parts(tree, pending)) if not tree.immediate else _value(tree))
     steps = [Step(quantity, first, tree.rule_names, tree.reason())]
     expr = first
     while pending:
@@ -63,6 +63,8 @@ def derivative_steps(tree: Rule, order: int = 1) -> list[Step]:
                 whys.append(rule.reason())
                 names.extend(rule.rule_names)
         expr = board.tidy(board.substitute(expr, mapping))
+        if expr == steps[-1].expr:  # only the writing changed: no line of its own
+            continue
         reason = Reason.of("evaluate the inner derivatives: {each}", each=Reason.join(whys))
         steps.append(Step(quantity, expr, tuple(dict.fromkeys(names)), reason))
     return steps

@@ -10,12 +10,16 @@ from __future__ import annotations
 from sympy import Expr, Symbol, cancel, count_ops, exp, solve, together
 
 from derive import registry
+from derive.compute import larger_than, solvable
 from derive.functions import sigmoid
 from derive.output_form.method import Method
 from derive.symbols import G
 
 MAX_INVERSION_OPS = 20
 """SymPy's solve can run for minutes on large expressions: inversion is tried on small ones only."""
+
+CANCEL_MAX_NODES = 200
+"""The largest g'(inverse) that is cancelled (the library's have under 50 nodes)."""
 
 
 def inversion_candidates(body: Expr, derivative: Expr, var: Symbol) -> list[Expr]:
@@ -24,13 +28,15 @@ def inversion_candidates(body: Expr, derivative: Expr, var: Symbol) -> list[Expr
         return [derivative.xreplace(peeled).xreplace({var: peeled[var]})]
     # σ counts as written out: a chain σ(σ(...)) is small as text but large for solve
     written = body.replace(lambda e: isinstance(e, sigmoid), lambda e: e.rewrite(exp))
-    if count_ops(written) > MAX_INVERSION_OPS:
+    if count_ops(written) > MAX_INVERSION_OPS or not solvable(written - G, var):
         return []
     try:
         inverses = solve(body - G, var, check=False, simplify=False)  # holds() checks every candidate
     except (NotImplementedError, ValueError):
         return []
-    return [cancel(together(derivative.subs(var, h))) for h in inverses]
+    # cancel on a root of a cubic in a parameter (Cardano's radicals) runs for minutes: large ones stay as they are
+    put = [derivative.subs(var, h) for h in inverses]
+    return [f if larger_than(f, CANCEL_MAX_NODES) else cancel(together(f)) for f in put]
 
 
 def _peeled_inverse(body: Expr, var: Symbol) -> dict[Expr, Expr] | None:
@@ -66,7 +72,6 @@ def _peeled_inverse(body: Expr, var: Symbol) -> dict[Expr, Expr] | None:
     return values
 
 
-METHOD = Method("inversion", inversion_candidates, seconds=0.5)
-"""Inversion's solve either answers within milliseconds (13 ms at most on the library) or runs on
-for minutes (tanh∘softplus∘tanh∘softplus∘tanh): half a second decides which, where 3 s made a
-first derivation of such a chain take 3 s for a "not found"."""
+METHOD = Method("inversion", inversion_candidates, max_nodes=10**6)
+"""Peeling is linear in the chain's length; SymPy's solve is tried only on small g
+(MAX_INVERSION_OPS)."""

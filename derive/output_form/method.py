@@ -21,10 +21,11 @@ class Method:
     """A way to eliminate z between y = g(z) and g'(z): candidates for F, each checked by sampling.
 
     ``candidates(g, g', z)`` may return forms that do not hold (a root of the wrong branch): the
-    search keeps only those that equal g' at the sample points.  ``seconds`` bounds its search
-    (SymPy's solve and groebner can run for minutes).
+    search keeps only those that equal g' at the sample points.  ``max_nodes`` bounds its work: it
+    is tried only when g and g' have at most that many nodes (SymPy's solve and groebner can run
+    for minutes on large ones); a method bounds its own inner steps the same way.
     """
 
     name: str
     candidates: Callable[[Expr, Expr, Symbol], list[Expr]]
-    seconds: float
+    max_nodes: int

@@ -24,14 +24,17 @@ class Samples:
     points: tuple[tuple[Any, Any], ...] | None  # (g(z0), g'(z0)) as mpmath numbers; None where g cannot be evaluated
 
 
-def sample(body: Expr, derivative: Expr, var: Symbol, interval: tuple[float, float] = (-3.0, 3.0)) -> Samples:
+def sample(
+    body: Expr, derivative: Expr, var: Symbol, interval: tuple[float, float] = (-3.0, 3.0), seed: int = 0
+) -> Samples:
     """g and g' at 12 points of the interval where both are real, at 30 digits, parameters in [0.5, 2].
 
     Points outside g's real domain (z < 0 for log z) are passed over; fewer than 6 real points
-    in 48 draws, and there is nothing to test a candidate against.
+    in 48 draws, and there is nothing to test a candidate against.  Another ``seed`` draws other
+    points and other parameters.
     """
     lo, hi = interval
-    rng = random.Random(0)
+    rng = random.Random(seed)
     parameters = {s: Rational(rng.randint(5, 20), 10) for s in sorted(body.free_symbols - {var}, key=str)}
     # compiled once to mpmath: far cheaper than subs().evalf() at every point
     g = compiled(body.subs(parameters), var, "mpmath")

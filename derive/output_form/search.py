@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from sympy import Expr, Symbol, count_ops
 
-from derive.compute import SearchTimeoutError, time_limit
+from derive import check
+from derive.compute import larger_than
 from derive.output_form import elimination, inversion, kernel
 from derive.output_form.display import display_candidates
 from derive.output_form.method import Method, OutputForm
 from derive.output_form.sampling import holds, sample
+from derive.symbols import G
 
 METHODS: tuple[Method, ...] = (kernel.METHOD, elimination.METHOD, inversion.METHOD)
 
@@ -29,15 +31,18 @@ def find_output_form(
     for method in METHODS:
         if methods is not None and method.name not in methods:
             continue
-        try:
-            with time_limit(method.seconds):
-                found = method.candidates(body, derivative, var)
-        except SearchTimeoutError:
+        if larger_than(body, method.max_nodes) or larger_than(derivative, method.max_nodes):
             continue
+        found = method.candidates(body, derivative, var)
         for candidate in found:
-            if holds(candidate, samples):
-                # the shortest way of writing F that still equals g' (tried shortest first: an expanded
-                # product can be a thousand times longer, and sampling it costs as much)
-                ways = sorted(display_candidates(candidate), key=count_ops)
-                return OutputForm(next((w for w in ways if holds(w, samples)), candidate), method.name)
+            if not holds(candidate, samples):
+                continue
+            # the shortest way of writing F that still equals g' (tried shortest first: an expanded
+            # product can be a thousand times longer, and sampling it costs as much)
+            ways = sorted(display_candidates(candidate), key=count_ops)
+            chosen = next((w for w in ways if holds(w, samples)), candidate)
+            # proved as its step will be: a root of a cubic (Cardano's) can be the right branch at the
+            # sample points and another elsewhere; the proof is cached for the step
+            if check.prove_equal(chosen.subs(G, body), derivative, var, domain=body).ok:
+                return OutputForm(chosen, method.name)
     return None

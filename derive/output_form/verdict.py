@@ -99,8 +99,8 @@ def _named(inner: Expr, var: Symbol) -> Expr:
 
 
 def _piecewise(pw: Piecewise, derivative: Expr, var: Symbol) -> Verdict:
-    parts = piecewise.pieces(pw)
-    if not all(isinstance(where, Interval) for _, where in parts):
+    parts = piecewise.pieces(pw, var)
+    if parts is None or not all(isinstance(where, Interval) for _, where in parts):
         return Verdict("not found")
     kinks = piecewise.kinks(parts, var)
     branches: list[tuple[Expr, Expr]] = []
@@ -109,16 +109,17 @@ def _piecewise(pw: Piecewise, derivative: Expr, var: Symbol) -> Verdict:
         if not expr.has(var):
             constant = True
             continue
-        lo, hi = max(float(where.start), -4.0), min(float(where.end), 4.0)
+        start, end = (piecewise.at_unit_parameters(e) for e in (where.start, where.end))
+        lo, hi = max(start, -4.0), min(end, 4.0)
         if hi - lo < 0.02:
-            lo, hi = (float(where.start), float(where.start) + 3) if where.end == oo else (hi - 3, hi)
+            lo, hi = (start, start + 3) if where.end == oo else (hi - 3, hi)
         form = find_output_form(expr, diff(expr, var), var, (lo, hi))
         if form is None:
             return Verdict("not found", kinks=kinks)
         ends = [limit(expr, var, where.start, "+"), limit(expr, var, where.end, "-")]
         if not all(e.is_extended_real for e in ends):
             return Verdict("not found", kinks=kinks)  # the branch leaves the reals (asin|z| for |z| > 1)
-        low, high = sorted(ends, key=lambda e: float(e.subs({s: 1 for s in e.free_symbols})))
+        low, high = sorted(ends, key=piecewise.at_unit_parameters)
         bounds = ([G > low] if low.is_finite else []) + ([G < high] if high.is_finite else [])
         branches.append((form.expr, And(*bounds)))
     branches.sort(key=lambda b: b[1] is S.true)  # an unbounded branch goes last

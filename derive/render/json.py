@@ -11,17 +11,15 @@ from derive.render.latex import line_latex
 
 def expr_string(e: Any) -> str:
     """SymPy syntax for a step: brackets dropped, unevaluated derivatives as Derivative(..., z)."""
-    from sympy import sstr
-
     from derive import board
+    from derive.printing.syntax import sympy_syntax
 
-    return sstr(board.strip_groups(e), order="none")
+    return sympy_syntax(board.strip_groups(e), order="none")
 
 
 def to_dict(item: Any) -> dict[str, Any]:
     """A derivation (or an identity) as plain data; every expression a string ``sympify`` reads back."""
-    from sympy import sstr
-
+    from derive.printing.syntax import sympy_syntax as sstr
     from derive.printing.text import board_text
 
     steps = [
@@ -41,6 +39,8 @@ def to_dict(item: Any) -> dict[str, Any]:
     form = item.output_form
     return {
         "name": item.name,
+        "input": item.function.name,
+        "read_as": sstr(item.function.body),
         "variable": z.name,
         "definition": sstr(item.function.body),
         "derivative": sstr(item.derivative),

@@ -33,7 +33,7 @@ def test_a_failed_step_is_raised_or_recorded(monkeypatch):
     from derive.check import Proof
 
     # a checker that refutes everything: every step fails, the first is raised, all are recorded
-    monkeypatch.setattr(check, "prove_equal", lambda lhs, rhs, var: Proof("failed", "differs at z = 1"))
+    monkeypatch.setattr(check, "prove_equal", lambda lhs, rhs, var, **kw: Proof("failed", "differs at z = 1"))
     with pytest.raises(StepCheckError, match="step 1 of sigmoid does not hold"):
         derive("sigmoid")
     recorded = derive("sigmoid", on_failure="record")

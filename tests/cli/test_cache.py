@@ -108,7 +108,7 @@ def test_errors_are_not_stored(store):
     runner = CliRunner()
     for _ in range(2):
         result = runner.invoke(main, ["steps", "1/("])
-        assert result.exit_code == 2 and "cannot parse" in result.output
+        assert result.exit_code == 2 and "cannot read" in result.output
     assert cache.entries() == []
 
 

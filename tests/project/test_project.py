@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,9 +18,13 @@ from derive.pictures import pdf_pages
 
 ROOT = Path(__file__).resolve().parents[2]
 FIRST_COMMAND = (
-    "python3 -m pip install . && bash tests/setup-tools.sh && derive slides sigmoid tanh -o lecture.tex --pdf"
+    "bash tests/setup-tools.sh tex && python3 -m venv .venv && .venv/bin/pip install -q . && "
+    ".venv/bin/derive slides sigmoid tanh -o lecture.tex --pdf"
 )
-TEST_COMMAND = 'bash tests/setup-tools.sh && python3 -m pip install -e ".[test]" && python3 -m pytest -q'
+TEST_COMMAND = (
+    'bash tests/setup-tools.sh && python3 -m venv .venv && .venv/bin/pip install -q -e ".[test]" && '
+    ".venv/bin/python -m pytest -q"
+)
 
 
 @pytest.mark.skipif(shutil.which("ruff") is None, reason="ruff is installed by the test extra")
@@ -64,7 +71,9 @@ def test_readme_opens_with_the_two_commands_and_shows_real_output():
 
 
 def test_console_script_installed():
-    exe = shutil.which("derive")
+    # beside the interpreter that runs the tests (the README's commands use a virtual environment)
+    beside = Path(sys.executable).parent / "derive"
+    exe = str(beside) if beside.exists() else shutil.which("derive")
     assert exe is not None, "pip install gives a derive command"
     r = subprocess.run([exe, "steps", "sigmoid", "--format", "json"], capture_output=True, text=True)
     assert r.returncode == 0 and '"steps"' in r.stdout
@@ -74,3 +83,30 @@ def test_readme_table_is_the_tools_output():
     readme = (ROOT / "README.md").read_text()
     shown = readme.split("<!-- table: derive table -->\n")[1].split("<!-- end table -->")[0]
     assert shown == CliRunner().invoke(main, ["table"]).output
+
+
+@pytest.mark.parametrize("mode, named", [("tex", "texlive-latex-base latexmk"), ("all", "chromium npm")])
+def test_setup_tools_without_root_names_what_is_missing(tmp_path, mode, named):
+    # as a user who is not root and has no sudo, on a machine without TeX, Chromium or npm
+    setpriv = shutil.which("setpriv")
+    if setpriv is None or os.geteuid() != 0:
+        pytest.skip("needs root to run the script as another user (setpriv, util-linux)")
+    tools = Path(tempfile.mkdtemp(prefix="derive-setup-"))  # in /tmp, where that user can read it
+    tools.chmod(0o755)
+    for name in ("bash", "cmp", "cp", "python3"):
+        found = shutil.which(name)
+        if found:
+            (tools / name).symlink_to(found)
+    args = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", "bash", "tests/setup-tools.sh"]
+    result = subprocess.run(
+        [*args, *([mode] if mode == "tex" else [])],
+        cwd=ROOT,
+        env={"PATH": str(tools), "HOME": str(tools)},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and "sudo apt-get install -y" in result.stderr
+    assert named in result.stderr
+    if mode == "tex":
+        assert "chromium" not in result.stderr and "npm" not in result.stderr  # the main job needs TeX only

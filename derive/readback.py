@@ -1,0 +1,70 @@
+"""Reading derive's JSON back into SymPy: ``sympify(s, locals=json_locals(variable))``.
+
+derive's expression strings are SymPy syntax, but some of their names mean something else to
+``sympify`` alone: σ and logit are derive's own functions, g(z) is the function itself, the
+variable is real and every other name is a positive parameter, and a parameter may share its
+name with a SymPy object (beta, gamma, S, N, I, Q) or be a Python keyword (λ, written ``lamda``).
+``json_locals`` gives sympify exactly derive's objects for all of these.
+"""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+
+from sympy import Function
+
+from derive import registry
+from derive.functions import logit, sigmoid
+from derive.symbols import parameter, variable
+
+_SYMPY_SYNTAX = frozenset(
+    {
+        "Piecewise", "Derivative", "E", "pi", "oo", "zoo", "nan", "I", "Eq", "Ne", "Lt", "Le", "Gt", "Ge",
+        "And", "Or", "Not", "Integer", "Rational", "Float", "Symbol", "Function", "Tuple", "true", "false",
+    }
+)  # fmt: skip
+"""The SymPy names derive's strings use as SymPy means them (and sympify's own: Integer, Symbol, ...)."""
+
+
+class _Names(dict):
+    """derive's functions, g, the variable; any other name a positive parameter (created on first use)."""
+
+    def __init__(self, var: str) -> None:
+        super().__init__(sigmoid=sigmoid, logit=logit, g=Function("g"), lamda=parameter("lambda"))
+        self.update(_library_heads())  # softplus(z), ELU(z): the library's functions by name
+        self[var] = variable(var)
+
+    def _emitted(self, name: str) -> bool:
+        return name in _SYMPY_SYNTAX or registry.entry_by_class_name(name) is not None
+
+    def __contains__(self, name: object) -> bool:
+        if dict.__contains__(self, name):
+            return True
+        return (
+            isinstance(name, str)
+            and name.isidentifier()
+            and not keyword.iskeyword(name)
+            and not hasattr(builtins, name)
+            and not self._emitted(name)
+        )
+
+    def __missing__(self, name: str) -> object:
+        if name not in self:
+            raise KeyError(name)
+        self[name] = parameter(name)
+        return self[name]
+
+
+def _library_heads() -> dict[str, object]:
+    from sympy.core.function import AppliedUndef
+
+    from derive.activations import LIBRARY
+
+    heads = (entry.build(variable("z"))[0] for entry in LIBRARY)
+    return {head.func.__name__: head.func for head in heads if isinstance(head, AppliedUndef)}
+
+
+def json_locals(variable_name: str = "z") -> dict:
+    """The names for ``sympify`` to read derive's JSON expressions back as derive's own objects."""
+    return _Names(variable_name)
