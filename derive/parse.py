@@ -291,13 +291,7 @@ class _Parser:
                 return left
 
     def signed(self) -> Expr:
-        if self.is_op("-"):
-            self.take()
-            return -self.signed()
-        if self.is_op("+"):
-            self.take()
-            return self.signed()
-        return self.power()
+        return self.sign_of(self.signed, self.power)
 
     def power(self) -> Expr:
         base = self.primary()
@@ -307,15 +301,19 @@ class _Parser:
         return base
 
     def exponent(self) -> Expr:
+        return self.sign_of(self.exponent, self.power, 'expected a number, a name or "(" for the exponent')
+
+    def sign_of(self, again: Callable[[], Expr], operand: Callable[[], Expr], expected: str | None = None) -> Expr:
+        """A leading - or + (any number of them), then the operand."""
         if self.is_op("-"):
             self.take()
-            return -self.exponent()
+            return -again()
         if self.is_op("+"):
             self.take()
-            return self.exponent()
-        if not self.starts_operand():
-            self.fail('expected a number, a name or "(" for the exponent')
-        return self.power()
+            return again()
+        if expected is not None and not self.starts_operand():
+            self.fail(expected)
+        return operand()
 
     def primary(self) -> Expr:
         token = self.token

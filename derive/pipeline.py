@@ -53,7 +53,7 @@ def _derive(target: str | Expr, var: str | None, order: int, on_failure: str, no
         lines += more
         derivatives.append(derivative)
         forms.append(form)
-    derivation = Derivation(function, tree, lines, derivatives, verdict, forms)
+    derivation = Derivation(function, tree, steps.without_repeats(lines), derivatives, verdict, forms)
     derivation.proofs = check.prove_steps(derivation)  # check
     if on_failure == "raise":
         derivation.raise_on_failure()

@@ -20,7 +20,7 @@ from derive.symbols import parameter, variable
 
 _SYMPY_SYNTAX = frozenset(
     {
-        "Piecewise", "Derivative", "E", "pi", "oo", "zoo", "nan", "I", "Eq", "Ne", "Lt", "Le", "Gt", "Ge",
+        "Piecewise", "Derivative", "E", "pi", "oo", "zoo", "nan", "Eq", "Ne", "Lt", "Le", "Gt", "Ge",
         "And", "Or", "Not", "Integer", "Rational", "Float", "Symbol", "Function", "Tuple", "true", "false",
     }
 )  # fmt: skip

@@ -10,6 +10,8 @@ the first line applies the top rule with the inner derivatives still written
 d/dz(u); each next line replaces every such d/dz(u) by what its own rule
 gives: its value at once when the teacher would write it down at once
 (``Rule.immediate``: sums and constant multiples of functions of a z + b),
+except a composition f(u) whose derivative is the step itself: its line shows the chain rule,
+f'(u)·d/dz(u), and the next evaluates d/dz(u) (σ(3z) → σ(3z)(1 - σ(3z))·d/dz(3z) → ... · 3),
 otherwise that rule's formula with its own inner derivatives left as d/dz.
 """
 
@@ -21,7 +23,7 @@ from sympy import Derivative, Expr, Symbol
 
 from derive import board
 from derive.reasons import Reason, equation
-from derive.rules import ConstantRule, Rule, VariableRule
+from derive.rules import ConstantRule, Rule, VariableRule, _OuterRule
 from derive.symbols import quantity_name
 
 
@@ -45,7 +47,8 @@ def derivative_steps(tree: Rule, order: int = 1) -> list[Step]:
     """The lines of d/dz of the tree's expression, from the top rule to the evaluated result."""
     quantity = quantity_name(order)
     pending: dict[Expr, Rule] = {}
-    first = board.flatten_piecewise(tree.formula(_parts(tree, pending)) if not tree.immediate else _value(tree))
+    first = tree.formula(_parts(tree, pending)) if not _at_once(tree) else _value(tree)
+    first = board.flatten_piecewise(first)
     steps = [Step(quantity, first, tree.rule_names, tree.reason())]
     expr = first
     while pending:
@@ -54,7 +57,7 @@ def derivative_steps(tree: Rule, order: int = 1) -> list[Step]:
         names: list[str] = []
         whys: list[Reason] = []
         for placeholder, rule in expanding.items():
-            if rule.immediate:
+            if _at_once(rule):
                 mapping[placeholder] = _value(rule)
                 whys.append(Reason.of("{rule}", rule=equation(placeholder, mapping[placeholder])))
                 names.extend(n for r in rule.walk() for n in r.rule_names if n not in ("constant", "variable"))
@@ -68,6 +71,11 @@ def derivative_steps(tree: Rule, order: int = 1) -> list[Step]:
         reason = Reason.of("evaluate the inner derivatives: {each}", each=Reason.join(whys))
         steps.append(Step(quantity, expr, tuple(dict.fromkeys(names)), reason))
     return steps
+
+
+def _at_once(rule: Rule) -> bool:
+    """Whether the rule's derivative is written down without a line of its own: never a chain rule itself."""
+    return rule.immediate and not (isinstance(rule, _OuterRule) and rule.chained)
 
 
 def _parts(rule: Rule, pending: dict[Expr, Rule]) -> list[Expr]:
@@ -85,6 +93,16 @@ def _parts(rule: Rule, pending: dict[Expr, Rule]) -> list[Expr]:
 
 def _value(rule: Rule) -> Expr:
     return board.board_form(rule.derivative)
+
+
+def without_repeats(lines: list[Step]) -> list[Step]:
+    """The lines, a line that repeats the one before (the same quantity, written the same) left out."""
+    out: list[Step] = []
+    for line in lines:
+        if out and out[-1].quantity == line.quantity and out[-1].expr == line.expr:
+            continue
+        out.append(line)
+    return out
 
 
 def definition_steps(head: Expr | None, body: Expr, var: Symbol) -> list[Step]:

@@ -97,7 +97,7 @@ def test_the_library_reads_back(name):
         "Heaviside(z) + z",
         "Min(1, Max(0, z))",
         "Abs(z - a)",
-        "beta*z + gamma*z^2 + N + S*z + lambda*z^3",  # parameters named as SymPy's objects
+        "beta*z + gamma*z^2 + N + S*z + lambda*z^3 + I*Q*z",  # parameters named as SymPy's objects
     ],
 )
 def test_constructs_that_used_to_break(text):
