@@ -93,7 +93,7 @@ class ConstantRule(Rule):  # no fields of its own: Rule's dataclass serves
         return S.Zero
 
     def reason(self) -> Reason:
-        return Reason("constant rule: the derivative of a constant is 0")
+        return Reason("the derivative of a constant is 0")
 
     immediate = True
 
@@ -122,7 +122,7 @@ class SumRule(Rule):
         return board.total(*parts)
 
     def reason(self) -> Reason:
-        return Reason("sum rule: the derivative of a sum is the sum of the derivatives")
+        return Reason("the derivative of a sum is the sum of the derivatives")
 
     @cached_property
     def immediate(self) -> bool:
@@ -146,9 +146,7 @@ class ConstantMultipleRule(Rule):
 
     def reason(self) -> Reason:
         z = self.var
-        return Reason.of(
-            "constant multiple rule: {rule}", rule=equation(d(Mul(C, U, evaluate=False), z), board.product(C, d(U, z)))
-        )
+        return Reason.of("{rule}", rule=equation(d(Mul(C, U, evaluate=False), z), board.product(C, d(U, z))))
 
     @cached_property
     def immediate(self) -> bool:
@@ -199,13 +197,8 @@ class _OuterRule(Rule):
         if where is not None:
             rule = Reason.of("{rule}, for {where}", rule=rule, where=where)
         if not self.chained:
-            return Reason.of("{name} rule: {rule}", name=self.name, rule=rule)
-        return Reason.of(
-            "chain rule with the {name} rule: {rule}, with {u}",
-            name=self.name,
-            rule=rule,
-            u=equation(U, self.inner.shown),
-        )
+            return rule
+        return Reason.of("{rule}, with {u}", rule=rule, u=equation(U, self.inner.shown))
 
     @cached_property
     def immediate(self) -> bool:
@@ -302,7 +295,7 @@ class ProductRule(Rule):
     def reason(self) -> Reason:
         z = self.var
         rhs = board.total(board.product(d(U, z), V), board.product(U, d(V, z)))
-        return Reason.of("product rule: {rule}", rule=equation(d(Mul(U, V, evaluate=False), z), rhs))
+        return Reason.of("{rule}", rule=equation(d(Mul(U, V, evaluate=False), z), rhs))
 
 
 @dataclass(frozen=True)
@@ -325,7 +318,7 @@ class QuotientRule(Rule):
         z = self.var
         top = board.total(board.product(V, d(U, z)), board.neg(board.product(U, d(V, z))))
         rhs = board.quotient(board.Group(top), V, 2)
-        return Reason.of("quotient rule: {rule}", rule=equation(d(board.quotient(U, V), z), rhs))
+        return Reason.of("{rule}", rule=equation(d(board.quotient(U, V), z), rhs))
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ def output_steps(form: OutputForm, body: Expr, var: Symbol) -> list[Step]:
     if pieces is not None and form.expr.is_polynomial(G):
         rearranged = _through_pieces(shown_f, *pieces)
         fraction = board.quotient(_N, _D)
-        why = Reason.of("rearrange: write the result through the pieces of {g}", g=equation(G, fraction))
+        why = Reason.of("write the result through the pieces of {g}", g=equation(G, fraction))
         steps.append(Step(quantity, rearranged, ("rearrange",), why))
     why = Reason.of(
         "substitute {g} for its definition ({method} found {form})",

@@ -61,14 +61,23 @@ class Verdict:
 def analyse(body: Expr, derivative: Expr, var: Symbol) -> Verdict:
     """Find F with g' = F(g), or prove there is none, or say that none was found."""
     shaped = piecewise.as_piecewise(body)
-    if isinstance(shaped, Piecewise):
-        return _piecewise(shaped, derivative, var)
-    # the numeric witness is cheap and settles the question before any costly search
+    # the numeric witness is cheap and settles the question before any costly search; within and
+    # across the branches of a piecewise g too (|z - a| turns at a, z·e^z dips below 0 on z < 0)
     witness = non_injective_witness(body, derivative, var)
     if witness is not None:
-        return Verdict("none exists", witness=witness, mixed=mixed_form(body, var))
+        kinks = _kinks_of(shaped, var) if isinstance(shaped, Piecewise) else ()
+        return Verdict("none exists", witness=witness, kinks=kinks, mixed=mixed_form(body, var))
+    if isinstance(shaped, Piecewise):
+        return _piecewise(shaped, derivative, var)
     form = find_output_form(body, derivative, var)
     return Verdict("found", form) if form is not None else Verdict("not found")
+
+
+def _kinks_of(pw: Piecewise, var: Symbol) -> tuple[Kink, ...]:
+    parts = piecewise.pieces(pw, var)
+    if parts is None or not all(isinstance(where, Interval) for _, where in parts):
+        return ()
+    return piecewise.kinks(parts, var)
 
 
 def mixed_form(body: Expr, var: Symbol) -> Expr | None:
