@@ -13,14 +13,10 @@ from typing import Any
 import mpmath
 from sympy import Expr, Poly, Symbol, degree, lambdify, preorder_traversal, roots, solve, together
 
-from derive.errors import DeriveError
+from derive.errors import GaveUpError
 
 SAFETY_SECONDS = 60.0
 """The one time limit: a derivation still running after this long ends in an error, never in another answer."""
-
-
-class GaveUpError(DeriveError):
-    """The derivation ran past the safety limit (its work is bounded by sizes, so this is rare)."""
 
 
 @contextmanager

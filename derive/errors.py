@@ -33,3 +33,7 @@ class UnknownFunctionError(ParseError):
 
 class AmbiguousVariableError(DeriveError):
     """An expression in several names that could each be the variable, and no --var to choose."""
+
+
+class GaveUpError(DeriveError):
+    """The derivation ran past the safety limit (its work is bounded by sizes, so this is rare)."""
