@@ -50,6 +50,8 @@ def display_candidates(f: Expr) -> list[Expr]:
         return [f]
     out = [_factored(f)]
     if expanded_terms(f) <= DISPLAY_MAX_EXPANDED_TERMS:
+        if f.is_polynomial(G):  # the common factor pulled out, positive in front: a(1 - g²), not a - a·g²
+            out.append(_content_factored(f))
         out.append(expand(f))
     out.append(f)  # as found: shortest for a peeled chain, whose factors are the derivative's own
     # simplify is for trigonometric, hyperbolic and radical forms (1/sqrt(sinh²g + 1) is 1/cosh g);

@@ -107,3 +107,14 @@ def test_expanded_terms_bounds_an_expansion(expr, terms):
     e = sympify(expr)
     assert expanded_terms(e) == terms
     assert len(Add.make_args(expand(e))) <= terms
+
+
+@pytest.mark.parametrize(
+    "target, shown",
+    [("tanh(a*z)", "a*(1 - g**2)"), ("sigmoid(3*z)", "3*g*(1 - g)"), ("1/(1+exp(-a*z))", "a*g*(1 - g)")],
+)
+def test_an_output_form_pulls_its_positive_factor_out(target, shown):
+    # issue 13: a(1 - g²), not -a·g² + a; checked by value too, not only as text
+    d = derive(target)
+    assert str(d.output_form) == shown
+    assert simplify(d.output_form - sympify(shown, locals={"g": G, "a": a})) == 0
