@@ -27,7 +27,8 @@ def output_steps(form: OutputForm, body: Expr, var: Symbol) -> list[Step]:
     shown_f = board.board_form(form.expr)
     steps = []
     pieces = _as_fraction(board.board_form(body))
-    if pieces is not None and form.expr.is_polynomial(G):
+    # only a g that is a fraction in z has pieces to write through (3·tanh(z/2)/2 is no N/D)
+    if pieces is not None and pieces[1].has(var) and form.expr.is_polynomial(G):
         rearranged = _through_pieces(shown_f, *pieces)
         fraction = board.quotient(_N, _D)
         why = Reason.of("write the result through the pieces of {g}", g=equation(G, fraction))

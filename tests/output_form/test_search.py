@@ -118,3 +118,9 @@ def test_an_output_form_pulls_its_positive_factor_out(target, shown):
     d = derive(target)
     assert str(d.output_form) == shown
     assert simplify(d.output_form - sympify(shown, locals={"g": G, "a": a})) == 0
+
+
+@pytest.mark.parametrize("target, rearranged", [("sigmoid", True), ("tanh", True), ("1.5*tanh(z/2)", False)])
+def test_rearrange_only_through_a_fraction_in_z(target, rearranged):
+    # issue 13: "write the result through the pieces of g = N/D" only where g is N/D with D in z
+    assert any(s.rules == ("rearrange",) for s in derive(target).steps) == rearranged
