@@ -208,16 +208,16 @@ def _numeric(lhs: Expr, rhs: Expr, var: Symbol, points: int, digits: int, domain
                 continue
             values = [mpmath.mpf(rng.uniform(0.5, 2.0)) for _ in params]
             try:
-                left, right, *where = (mpmath.mpmathify(v) for v in f(z0, *values))
+                left, right, *where = _sides(f, z0, values)
             except (ZeroDivisionError, ValueError, OverflowError, TypeError):
                 continue
             if not (mpmath.isfinite(left) and mpmath.isfinite(right)) or (where and real_number(where[0]) is None):
                 continue
             used += 1
-            err = abs(left - right) / (abs(right) if abs(right) > mpmath.mpf("1e-10") else 1)
+            err = _relative_error(left, right)
             if err > tolerance:  # cancellation (Cardano's radicals lose 40 digits) or a real difference:
                 with mpmath.workdps(digits * 4):  # at four times the digits, the first shrinks, the second not
-                    err = _relative_error(f, z0, values)
+                    err = _relative_error(*_sides(f, z0, values)[:2])
             worst = max(worst, err)
             if err > tolerance:
                 at = f"{var} = {mpmath.nstr(z0, 15)}" + "".join(
@@ -233,10 +233,17 @@ def _numeric(lhs: Expr, rhs: Expr, var: Symbol, points: int, digits: int, domain
     return Proof("numeric", f"{used} random points, {digits} digits, worst relative error {mpmath.nstr(worst, 3)}")
 
 
-def _relative_error(f, z0, values) -> object:
+def _sides(f, z0, values) -> list:
+    """The compiled sides (and the domain) at a point, as mpmath numbers at the working precision."""
     import mpmath
 
-    left, right, *_ = (mpmath.mpmathify(v) for v in f(z0, *values))
+    return [mpmath.mpmathify(v) for v in f(z0, *values)]
+
+
+def _relative_error(left, right) -> object:
+    """|left - right| relative to |right|, absolute where right is below 10^-10."""
+    import mpmath
+
     return abs(left - right) / (abs(right) if abs(right) > mpmath.mpf("1e-10") else 1)
 
 

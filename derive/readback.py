@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import builtins
 import keyword
+from functools import cache
 
 from sympy import Function
 
@@ -56,6 +57,7 @@ class _Names(dict):
         return self[name]
 
 
+@cache  # the library is fixed: built once, not at every json_locals()
 def _library_heads() -> dict[str, object]:
     from sympy.core.function import AppliedUndef
 

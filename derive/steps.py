@@ -66,8 +66,6 @@ def derivative_steps(tree: Rule, order: int = 1) -> list[Step]:
                 whys.append(rule.reason())
                 names.extend(rule.rule_names)
         expr = board.tidy(board.substitute(expr, mapping))
-        if expr == steps[-1].expr:  # only the writing changed: no line of its own
-            continue
         reason = Reason.of("evaluate the inner derivatives: {each}", each=Reason.join(whys))
         steps.append(Step(quantity, expr, tuple(dict.fromkeys(names)), reason))
     return steps

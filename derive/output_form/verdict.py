@@ -73,11 +73,17 @@ def analyse(body: Expr, derivative: Expr, var: Symbol) -> Verdict:
     return Verdict("found", form) if form is not None else Verdict("not found")
 
 
-def _kinks_of(pw: Piecewise, var: Symbol) -> tuple[Kink, ...]:
+def _interval_parts(pw: Piecewise, var: Symbol) -> list[tuple[Expr, Interval]] | None:
+    """The pieces of g, when each holds on one interval (None otherwise: sin z > 0, a parameter's sign)."""
     parts = piecewise.pieces(pw, var)
     if parts is None or not all(isinstance(where, Interval) for _, where in parts):
-        return ()
-    return piecewise.kinks(parts, var)
+        return None
+    return parts
+
+
+def _kinks_of(pw: Piecewise, var: Symbol) -> tuple[Kink, ...]:
+    parts = _interval_parts(pw, var)
+    return piecewise.kinks(parts, var) if parts is not None else ()
 
 
 def mixed_form(body: Expr, var: Symbol) -> Expr | None:
@@ -108,8 +114,8 @@ def _named(inner: Expr, var: Symbol) -> Expr:
 
 
 def _piecewise(pw: Piecewise, derivative: Expr, var: Symbol) -> Verdict:
-    parts = piecewise.pieces(pw, var)
-    if parts is None or not all(isinstance(where, Interval) for _, where in parts):
+    parts = _interval_parts(pw, var)
+    if parts is None:
         return Verdict("not found")
     kinks = piecewise.kinks(parts, var)
     branches: list[tuple[Expr, Expr]] = []

@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from derive.errors import DeriveError
+
 if TYPE_CHECKING:
     from derive.reasons import Reason
     from derive.steps import Step
@@ -67,8 +69,6 @@ def formats() -> dict[str, Format]:
 
 def get(name: str) -> Format:
     """The format called ``name``, loading only its module."""
-    from derive.errors import DeriveError
-
     if name not in _FORMATS and name in _modules():
         importlib.import_module(f"{__name__}.{name}")
     if name not in _FORMATS:
@@ -78,8 +78,6 @@ def get(name: str) -> Format:
 
 def render(items: Sequence[Any], fmt: str, **options: Any) -> str:
     """Derivations (or identities) in the format ``fmt``."""
-    from derive.errors import DeriveError
-
     found = get(fmt)
     unknown = set(options) - set(found.options)
     if unknown:
