@@ -134,7 +134,12 @@ def board_form(e: Expr) -> Expr:
     if not e.args or isinstance(e, Derivative):
         return e
     if e.is_Add:
-        return Add(*[board_form(t) for t in e.as_ordered_terms()], evaluate=False)
+        terms = e.as_ordered_terms()
+        if terms[0].could_extract_minus_sign():  # a positive term first, as people write: 1 - αg², not -αg² + 1
+            first = next((t for t in terms if not t.could_extract_minus_sign()), None)
+            if first is not None:
+                terms = [first, *(t for t in terms if t is not first)]
+        return Add(*[board_form(t) for t in terms], evaluate=False)
     if e.is_Mul:
         return _board_mul(e)
     if e.is_Pow:

@@ -25,7 +25,7 @@ from sympy import (
 )
 from sympy.core.relational import Relational
 from sympy.functions.elementary.miscellaneous import _minmax_as_Piecewise
-from sympy.logic.boolalg import ITE
+from sympy.logic.boolalg import ITE, Not, Or
 
 from derive import registry
 from derive.compute import solutions
@@ -63,7 +63,18 @@ def flat(expr: Expr) -> Expr:
     folded = piecewise_fold(rewritten(expr))
     if not isinstance(folded, Piecewise):
         return folded
-    return Piecewise(*[(e, plain_condition(c)) for e, c in folded.args])
+    return interval_first(Piecewise(*[(e, plain_condition(c)) for e, c in folded.args]))
+
+
+def interval_first(expr: Expr) -> Expr:
+    """Two pieces, the first on a union: the interval first, the rest "otherwise" (1 on 0 < z < 1,
+    not 0 where z ≥ 1 or z ≤ 0); anything else as it is."""
+    if not isinstance(expr, Piecewise) or len(expr.args) != 2:
+        return expr
+    (outside, where), (inside, last) = expr.args
+    if not isinstance(where, Or) or last is not S.true:
+        return expr
+    return Piecewise((inside, plain_condition(Not(where))), (outside, S.true))
 
 
 def flattened(expr: Expr) -> Expr:

@@ -44,6 +44,7 @@ def _derive(target: str | Expr, var: str | None, order: int, on_failure: str, no
     derivative = tree.derivative  # an UnknownRule anywhere in the tree raises CannotDifferentiateError here
     lines = steps.definition_steps(function.head, function.body, z) + steps.derivative_steps(tree)  # steps
     verdict = output_form.analyse(function.body, derivative, z)  # output form
+    lines += steps.simplest_steps(lines[-1], derivative, thorough=verdict.form is None)
     if verdict.form is not None:
         lines += output_form.output_steps(verdict.form, function.body, z)
     derivatives = [derivative]

@@ -21,9 +21,10 @@ from dataclasses import dataclass, field
 
 from sympy import Derivative, Expr, Symbol
 
-from derive import board
+from derive import board, piecewise
 from derive.reasons import Reason, equation
 from derive.rules import ConstantRule, Rule, VariableRule, _OuterRule
+from derive.simplest import MOVES, improves, simplest
 from derive.symbols import quantity_name
 
 
@@ -90,7 +91,20 @@ def _parts(rule: Rule, pending: dict[Expr, Rule]) -> list[Expr]:
 
 
 def _value(rule: Rule) -> Expr:
-    return board.board_form(rule.derivative)
+    return board.board_form(piecewise.interval_first(rule.derivative))
+
+
+def simplest_steps(last: Step, derivative: Expr, thorough: bool) -> list[Step]:
+    """The derivative's simplest form as one more line, when it is shorter than the last line.
+
+    ``thorough`` (no output form follows) tries every move of derive.simplest; before an output
+    form only the cheap ones, so the lecture's lines run on to g(1 - g) as they are.
+    """
+    shortest, move = simplest(derivative, thorough)
+    if not improves(shortest, last.expr, thorough):
+        return []
+    rule, says = MOVES[move]
+    return [Step(last.quantity, board.board_form(shortest), (rule,), Reason(says))]
 
 
 def without_repeats(lines: list[Step]) -> list[Step]:

@@ -8,18 +8,26 @@ written with its constant term positive: g(1 - g), not -g(g - 1).
 
 from __future__ import annotations
 
+import math
+
 from sympy import (
+    Add,
+    Dummy,
     Expr,
     Mul,
     Pow,
+    Rational,
     S,
+    Symbol,
     cancel,
     count_ops,
+    exp,
     expand,
     factor,
     factor_list,
     factor_terms,
     powdenest,
+    preorder_traversal,
     radsimp,
     simplify,
 )
@@ -27,6 +35,7 @@ from sympy.functions.elementary.hyperbolic import HyperbolicFunction
 from sympy.functions.elementary.trigonometric import TrigonometricFunction
 
 from derive.compute import expanded_terms, larger_than
+from derive.functions import logit, sigmoid
 from derive.symbols import G
 
 DISPLAY_MAX_NODES = 400
@@ -38,6 +47,16 @@ under 40; on large forms, LambertW's, it runs for minutes)."""
 
 DISPLAY_MAX_EXPANDED_TERMS = 64
 """An expansion longer than this is never the shortest way to write F (σ∘…∘σ's F has 2^depth)."""
+
+
+def simplicity(f: Expr) -> tuple[int, int, int, int]:
+    """What "shortest" measures: operations first (SymPy's count_ops, a fractional power other
+    than a square root counting as two: a power and a root), then the terms of the top sum (a
+    product wins the tie: a(1 - g²) over a - a·g²), then the factors of a product (more zeros
+    shown: 2g(1 - √g) over 2(g - g^{3/2})), then the size of the tree."""
+    roots = sum(1 for p in f.atoms(Pow) if p.exp.is_Rational and not p.exp.is_Integer and abs(p.exp) != S.Half)
+    nodes = sum(1 for _ in preorder_traversal(f))
+    return count_ops(f) + roots, len(Add.make_args(f)), -len(Mul.make_args(f)), nodes
 
 
 def display_candidates(f: Expr) -> list[Expr]:
@@ -58,9 +77,40 @@ def display_candidates(f: Expr) -> list[Expr]:
     # an F in g and e^g only needs expand (1 - e^{-g})
     special = f.has(TrigonometricFunction, HyperbolicFunction) or any(not p.exp.is_Integer for p in f.atoms(Pow))
     if special and not larger_than(f, SIMPLIFY_MAX_NODES):  # simplify can take minutes on large forms
-        simple = simplify(f)
+        # σ and logit written out first: σ(log y) is y/(1 + y), which simplify does not know by name
+        simple = simplify(_written_out(f))
         out += [simple, simplify(powdenest(simple, force=True)), factor(radsimp(simple))]
+        out += [_factored_in_root(simple), powdenest(_signs_inside(f), force=True)]
     return out
+
+
+def _written_out(f: Expr) -> Expr:
+    """F with derive's own functions (σ, logit) in their elementary formulas."""
+    return f.replace(lambda e: isinstance(e, (sigmoid, logit)), lambda e: e.rewrite(exp))
+
+
+def _factored_in_root(f: Expr) -> Expr:
+    """F factored as a polynomial in g^(1/q): 2g - 2g^{3/2} is 2g(1 - √g)."""
+    q = math.lcm(*(int(p.exp.q) for p in f.atoms(Pow) if p.base == G and p.exp.is_Rational))
+    if q == 1:
+        return f
+    root = Dummy("s", positive=True)
+    in_root = powdenest(f.subs(G, root**q), force=True)
+    if not in_root.is_rational_function(root):
+        return f
+    return _factored(in_root.subs(root, G), G).subs(G, G ** Rational(1, q))
+
+
+def _signs_inside(f: Expr) -> Expr:
+    """-(u)^n with n odd written (-u)^n, the constant term of u made positive: √(-(αg² - 1)³) is √((1 - αg²)³)."""
+
+    def visit(e: Expr) -> Expr:
+        inner = -e
+        if e.could_extract_minus_sign() and inner.is_Pow and inner.exp.is_odd and inner.base.is_Add:
+            return Pow(-inner.base, inner.exp)
+        return e
+
+    return f.replace(lambda e: e.is_Mul, visit)
 
 
 def display_form(f: Expr) -> Expr:
@@ -81,7 +131,8 @@ def _content_factored(f: Expr) -> Expr:
         if part.is_Add and part.subs(G, 0).is_negative:
             part, coefficient = -part, -coefficient
         factors.append(part)
-    return Mul(coefficient, *factors)
+    # Mul(2/3, 1 - g²) would distribute its number over the sum: kept unevaluated, as written
+    return Mul(coefficient, *factors, evaluate=not (coefficient.is_Number and len(factors) == 1 and factors[0].is_Add))
 
 
 def _positive_constants(product: Expr) -> Expr:
@@ -95,16 +146,16 @@ def _positive_constants(product: Expr) -> Expr:
     return Mul(coefficient, *factors)
 
 
-def _factored(f: Expr) -> Expr:
+def _factored(f: Expr, g: Symbol = G) -> Expr:
     """factor(F) with each factor's constant term made positive: -g(g - 1) is g(1 - g)."""
-    if not f.is_rational_function(G):
+    if not f.is_rational_function(g):
         return _positive_constants(factor(f))
     num, den = cancel(f).as_numer_denom()
     out = S.One
     for part, sign in ((num, 1), (den, -1)):
-        coefficient, factors = factor_list(part, G)
+        coefficient, factors = factor_list(part, g)
         for base, power in factors:
-            if base.subs(G, 0).is_negative:
+            if base.subs(g, 0).is_negative:
                 base, coefficient = -base, coefficient * (-1) ** power
             out *= Pow(base, sign * power)
         out *= coefficient**sign

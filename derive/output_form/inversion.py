@@ -7,7 +7,7 @@ SymPy's ``solve`` inverts y = g(z), on small expressions only (it can run for mi
 
 from __future__ import annotations
 
-from sympy import Expr, Symbol, cancel, count_ops, exp, solve, together
+from sympy import Expr, Poly, Rational, Symbol, cancel, count_ops, degree, exp, expand, factor, solve, sqrt, together
 
 from derive import registry
 from derive.compute import larger_than, solvable
@@ -28,6 +28,9 @@ def inversion_candidates(body: Expr, derivative: Expr, var: Symbol) -> list[Expr
         return [derivative.xreplace(peeled).xreplace({var: peeled[var]})]
     # σ counts as written out: a chain σ(σ(...)) is small as text but large for solve
     written = body.replace(lambda e: isinstance(e, sigmoid), lambda e: e.rewrite(exp))
+    root = _cubic_root(written, var)
+    if root is not None:  # Cardano's root, named once: F = g'(r) with r = u - p/(3u) and u a cube root
+        return [factor(derivative).subs(var, root)]
     if count_ops(written) > MAX_INVERSION_OPS or not solvable(written - G, var):
         return []
     try:
@@ -37,6 +40,29 @@ def inversion_candidates(body: Expr, derivative: Expr, var: Symbol) -> list[Expr
     # cancel on a root of a cubic in a parameter (Cardano's radicals) runs for minutes: large ones stay as they are
     put = [derivative.subs(var, h) for h in inverses]
     return [f if larger_than(f, CANCEL_MAX_NODES) else cancel(together(f)) for f in put]
+
+
+def _cubic_root(body: Expr, var: Symbol) -> Expr | None:
+    """The real root z of g(z) = y for a rational g whose numerator of g - y is a cubic in z with
+    a constant p > 0 after the shift z = t - b/(3a) (one real root, so g is one-to-one): Cardano's
+    t = u - p/(3u), u = ∛(-q/2 + √(q²/4 + p³/27)), the radicand positive.  SymPy's solve writes
+    the same root as four terms of nested radicals; here the cube root is named once."""
+    if not body.is_rational_function(var):
+        return None
+    numerator = together(body - G).as_numer_denom()[0]
+    if not numerator.is_polynomial(var) or degree(numerator, var) != 3:
+        return None
+    a, b, c, d = Poly(numerator, var).all_coeffs()
+    shift = -b / (3 * a)
+    p = cancel((3 * a * c - b**2) / (3 * a**2))
+    q = cancel((2 * b**3 - 9 * a * b * c + 27 * a**2 * d) / (27 * a**3))
+    # p > 0 for every y: the radicand is positive and its principal cube root the real one.  Where p
+    # changes sign (tanh's triple angle, z(3 + z²)/(1 + 3z²)) the real root needs sign(A)·|A|^{1/3},
+    # which the checker splits into pieces for minutes: not offered
+    if not p.is_positive:
+        return None
+    u = (factor(-q / 2) + sqrt(expand(q**2 / 4 + p**3 / 27))) ** Rational(1, 3)
+    return u - p / (3 * u) + shift
 
 
 def _peeled_inverse(body: Expr, var: Symbol) -> dict[Expr, Expr] | None:

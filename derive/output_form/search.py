@@ -6,12 +6,12 @@ candidates, its bound) in a module of its own; a new method is a module and a li
 
 from __future__ import annotations
 
-from sympy import Expr, Symbol, count_ops
+from sympy import Expr, Symbol
 
 from derive import check
 from derive.compute import larger_than
 from derive.output_form import elimination, inversion, kernel
-from derive.output_form.display import display_candidates
+from derive.output_form.display import display_candidates, simplicity
 from derive.output_form.method import Method, OutputForm
 from derive.output_form.sampling import holds, sample
 from derive.symbols import G
@@ -39,7 +39,7 @@ def find_output_form(
                 continue
             # the shortest way of writing F that still equals g' (tried shortest first: an expanded
             # product can be a thousand times longer, and sampling it costs as much)
-            ways = sorted(display_candidates(candidate), key=count_ops)
+            ways = sorted(display_candidates(candidate), key=simplicity)
             chosen = next((w for w in ways if holds(w, samples)), candidate)
             # proved as its step will be: a root of a cubic (Cardano's) can be the right branch at the
             # sample points and another elsewhere; the proof is cached for the step

@@ -94,6 +94,8 @@ class BoardLatexPrinter(LatexPrinter):
             return r"\frac{1}{%s}" % self._print(board.reciprocal_base(expr))
         if ex == S.Half:
             return r"\sqrt{%s}" % self._print(base)
+        if ex == S.One / 3:
+            return r"\sqrt[3]{%s}" % self._print(base)
         if ex.is_Rational and ex.q == 2 and ex.p > 0 and ex.p != 1:
             return r"\left(\sqrt{%s}\right)^{%s}" % (self._print(base), self._print(ex.p))
         if base == S.Exp1:

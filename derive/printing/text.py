@@ -61,6 +61,8 @@ class BoardTextPrinter(StrPrinter):
             return "1/" + self._atomic(board.reciprocal_base(expr))
         if ex == S.Half:
             return "√" + self._atomic(base)
+        if ex == S.One / 3:
+            return "∛" + self._atomic(base)
         if base == S.Exp1:
             return "e^" + self._atomic(ex)
         if ex.is_Integer:
