@@ -180,6 +180,54 @@ def page(targets: tuple[str, ...], output: str, title: str, var: str | None, not
         fail(str(exc))
 
 
+@main.command(cls=TargetCommand)
+@click.argument("targets", nargs=-1, required=True)
+@click.option(
+    "--framework",
+    type=click.Choice(["torch", "jax", "numpy"]),
+    required=True,
+    help="The library the code is for: torch (autograd.Function), jax (custom_vjp), numpy (forward, backward).",
+)
+@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False), help="The .py file (default: stdout).")
+@click.option("--name", "names", multiple=True, help="A Python name for each expression target, in order.")
+@VAR
+@NOTATION
+def backward(
+    targets: tuple[str, ...], framework: str, output: str | None, names: tuple[str, ...], var: str | None, notation: str
+) -> None:
+    """Backward passes for TARGETS as one importable module: from the output where an output form exists
+    (proved, and valid for the conditions each docstring states), else from the input."""
+    from derive.activations import lookup
+    from derive.backward import module_source, plan
+
+    if output is not None and not output.endswith(".py"):
+        fail(f"{output}: the module must be a .py file")
+    given = list(names)
+    command = " ".join(["derive backward", *(_quoted(t) for t in targets), "--framework", framework])
+    try:
+        plans = []
+        for target in targets:
+            name = None if lookup(target) is not None else (given.pop(0) if given else None)
+            plans.append(plan(target, name, var, notation))
+        if given:
+            fail(f"{len(given)} --name more than there are expression targets")
+        source = module_source(plans, framework, command)
+    except DeriveError as exc:
+        fail(str(exc))
+    if output is None:
+        click.echo(source, nl=False)
+        return
+    from derive.files import write_atomic
+
+    click.echo(f"wrote {write_atomic(output, source)}")
+
+
+def _quoted(text: str) -> str:
+    import shlex
+
+    return shlex.quote(text)
+
+
 @main.command(name="check", cls=TargetCommand)
 @click.argument("target")
 @VAR

@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
-from sympy import Add, Expr, Function, Pow, S, Symbol, exp, log
+from sympy import Add, Expr, Function, Pow, S, Symbol, erf, exp, log, pi, sqrt
+from sympy import erfc as sympy_erfc
 
 
-class sigmoid(Function):  # noqa: N801 - SymPy names functions in lower case
-    """The logistic function σ(z) = 1/(1 + e^{-z})."""
+class _Elementary(Function):
+    """A function of one real argument with an elementary formula (``_eval_rewrite_as_exp``): real where its
+    argument is, evaluated and printed for lambdify (mpmath, NumPy, math) through that formula."""
 
     nargs = 1
+
+    def _eval_is_real(self):
+        return self.args[0].is_real
+
+    def _eval_evalf(self, prec):
+        return self._eval_rewrite_as_exp(self.args[0])._eval_evalf(prec)
+
+    # the code printers look these methods up by name; the formula in brackets, a factor of any product
+    # (x/σ(x) printed as x/1/(1 + exp(-x)) would be x·σ(x))
+    def _written_out(self, printer) -> str:
+        return f"({printer._print(self._eval_rewrite_as_exp(self.args[0]))})"
+
+    _mpmathcode = _numpycode = _pythoncode = _written_out
+
+
+class sigmoid(_Elementary):  # noqa: N801 - SymPy names functions in lower case
+    """The logistic function σ(z) = 1/(1 + e^{-z})."""
 
     @classmethod
     def eval(cls, x: Expr) -> Expr | None:
@@ -20,18 +39,6 @@ class sigmoid(Function):  # noqa: N801 - SymPy names functions in lower case
 
     def _eval_rewrite_as_exp(self, x: Expr, **kwargs) -> Expr:
         return 1 / (1 + exp(-x))
-
-    def _eval_is_real(self):
-        return self.args[0].is_real
-
-    def _eval_evalf(self, prec):
-        return self._eval_rewrite_as_exp(self.args[0])._eval_evalf(prec)
-
-    # lambdify (mpmath, NumPy, math) prints σ written out: the code printers look these methods up by name
-    def _written_out(self, printer) -> str:
-        return printer._print(self._eval_rewrite_as_exp(self.args[0]))
-
-    _mpmathcode = _numpycode = _pythoncode = _written_out
 
 
 def _logistic_argument(y: Expr) -> Expr | None:
@@ -74,3 +81,49 @@ class logit(Function):  # noqa: N801
         return f"(lambda {printer._print(y)}: {body})({printer._print(self.args[0])})"
 
     _mpmathcode = _numpycode = _pythoncode = _written_out
+
+
+class softplus(_Elementary):  # noqa: N801
+    """log(1 + e^x), for code: printed as each framework's stable form (log(1 + e^x) overflows for large x)."""
+
+    def fdiff(self, argindex: int = 1) -> Expr:
+        return sigmoid(self.args[0])
+
+    def _eval_rewrite_as_exp(self, x: Expr, **kwargs) -> Expr:
+        return log(1 + exp(x))
+
+    _eval_rewrite_as_log = _eval_rewrite_as_exp
+
+    def _mpmathcode(self, printer) -> str:
+        # log(1 + e^x) at 40 digits is 0 for x < -92: log1p keeps every digit
+        log1p, exp_ = printer._module_format("mpmath.log1p"), printer._module_format("mpmath.exp")
+        return f"{log1p}({exp_}({printer._print(self.args[0])}))"
+
+
+class erfc(Function):  # noqa: N801
+    """1 - erf(x), for code; unlike SymPy's erfc it keeps a negative argument as written, so
+    erfc(-x/√2) (GELU's 1 + erf(x/√2) without cancellation) stays erfc(-x/√2), not 2 - erfc(x/√2)."""
+
+    nargs = 1
+
+    def fdiff(self, argindex: int = 1) -> Expr:
+        return -2 * exp(-(self.args[0] ** 2)) / sqrt(pi)
+
+    def _eval_rewrite_as_erf(self, x: Expr, **kwargs) -> Expr:
+        return 1 - erf(x)
+
+    def _eval_is_real(self):
+        return self.args[0].is_real
+
+    def _eval_evalf(self, prec):
+        return sympy_erfc(self.args[0])._eval_evalf(prec)
+
+    # printed by name with the argument as written: SymPy's erfc(-u) would become 2 - erfc(u), which
+    # cancels to nothing where erfc(-u) is tiny, the very case this function is for
+    def _mpmathcode(self, printer) -> str:
+        return f"{printer._module_format('mpmath.erfc')}({printer._print(self.args[0])})"
+
+    def _pythoncode(self, printer) -> str:
+        return f"{printer._module_format('math.erfc')}({printer._print(self.args[0])})"
+
+    _numpycode = _pythoncode  # NumPy has no erfc: callers that need arrays apply it point by point

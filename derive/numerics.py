@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sympy import Expr, Symbol
+from sympy import Expr, Float, Symbol
 
 from derive.compute import compiled, real_at
 
@@ -31,6 +31,7 @@ class Precision:
     worst_absolute_error: float
     non_finite: tuple[tuple[float, float], ...]  # the ranges of z where the value is inf or NaN, the exact one finite
     count_non_finite: int
+    mean_relative_error: float = 0.0  # over the finite points, each capped at 1: how a formula does overall
 
     def __str__(self) -> str:
         where = f" at z = {self.worst_at:g}" if self.worst_at is not None else ""
@@ -60,22 +61,13 @@ def grid(lo: float = -1000.0, hi: float = 1000.0) -> list[float]:
 
 def analyse(derivation: Derivation, parameters: float = 1.0) -> list[StepNumerics]:
     """For every step, float32 and float64 against mpmath at 50 digits (parameters set to ``parameters``)."""
-    import mpmath
-    import numpy as np
-
     from derive import check
     from derive.symbols import G, g_function
 
     f = derivation.function
     z = f.variable
-    points = grid()
-    references, substitutions = check.reference_quantities(derivation)
-    params = {s: parameters for s in f.body.free_symbols - {z}}
-    exact: dict[str, list] = {}
-    with mpmath.workdps(DIGITS):
-        for quantity, expr in references.items():
-            function = compiled(expr.subs(params), z, "mpmath")
-            exact[quantity] = [_exact(function, x) for x in points]
+    reference = Reference.of(derivation, dict.fromkeys(f.body.free_symbols - {z}, parameters))
+    substitutions = reference.substitutions
     g_of_var = g_function(z)
     out = []
     for i, step in enumerate(derivation.steps):
@@ -84,12 +76,113 @@ def analyse(derivation: Derivation, parameters: float = 1.0) -> list[StepNumeric
         else:
             # g(z) in a step is the output kept from the forward pass: the exact g rounded to the type
             value = check.step_value(step.expr, {**substitutions, g_of_var: G})
-        precisions = tuple(
-            _precision(value.subs(params), z, points, exact[step.quantity], exact["g"], dtype, np)
-            for dtype in ("float32", "float64")
-        )
-        out.append(StepNumerics(i, step.quantity, precisions))
+        out.append(StepNumerics(i, step.quantity, reference.measure(value, step.quantity)))
     return out
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The exact values of a derivation's quantities on the grid, at 50 digits, parameters given."""
+
+    variable: Symbol
+    points: tuple[float, ...]
+    exact: dict[str, list]
+    substitutions: dict
+    parameters: dict
+
+    @staticmethod
+    def of(derivation: Derivation, parameters: dict) -> Reference:
+        import mpmath
+
+        from derive import check
+
+        z = derivation.function.variable
+        points = tuple(grid())
+        references, substitutions = check.reference_quantities(derivation)
+        exact: dict[str, list] = {}
+        with mpmath.workdps(DIGITS):
+            for quantity, expr in references.items():
+                function = compiled(expr.subs(parameters), z, "mpmath")
+                exact[quantity] = [_exact(function, x) for x in points]
+        return Reference(z, points, exact, substitutions, parameters)
+
+    def measure(self, value: Expr, quantity: str = "g'") -> tuple[Precision, ...]:
+        """A formula for ``quantity`` in z and the output g, in float32 and float64 against the exact values."""
+        import numpy as np
+
+        points, exact, outputs = list(self.points), self.exact[quantity], self.exact["g"]
+        value = value.subs(self.parameters)
+        return tuple(
+            _precision(value, self.variable, points, exact, outputs, dtype, np) for dtype in ("float32", "float64")
+        )
+
+
+def formula_precision(expr: Expr, arg: Symbol, values: list[float], dtype: str) -> Precision:
+    """How a formula rounds, apart from its input: expr at each value (rounded to dtype) in dtype, against
+    expr at that same rounded value at 50 digits.  Two equal forms of F(y) differ only here (1 - y² and
+    (1 - y)(1 + y) at the same y); the loss from keeping y itself is the same for both."""
+    import numpy as np
+
+    with np.errstate(over="ignore"):  # outputs beyond the type's range become inf, and are left out
+        xs = np.array(values, dtype=dtype)
+    rounded = [float(x) for x in xs.tolist()]
+    precise = compiled(expr, arg, "mpmath")
+    exact = [exact_value(precise, x) for x in rounded]  # a formula that cancels needs more than 50 digits
+    # √2, π as Python floats, as generated code writes them: NumPy's float64 scalars would make a
+    # float32 formula compute in float64
+    as_code = expr.replace(lambda e: e.is_number and not e.is_Rational, lambda e: Float(e.evalf(20), 17))
+    function = compiled(as_code, (arg,), "numpy")
+    with np.errstate(all="ignore"):
+        try:
+            values = function(xs)
+        except TypeError:  # a function NumPy lacks (erf: math.erf takes one float), point by point
+            values = np.vectorize(function, otypes=[dtype])(xs)
+        have = np.broadcast_to(np.asarray(values, dtype=dtype), xs.shape).tolist()
+    return _compare(rounded, have, exact, dtype)
+
+
+def through_output(form: Expr, output: Symbol, g, slope, points: list[float], dtype: str) -> Precision:
+    """What keeping the output costs: F at g(x) rounded to dtype, computed in dtype, against the exact
+    g'(x) (``g`` and ``slope`` mpmath functions of x).  Where g saturates the kept y has lost the digits
+    g' needs (σ(30) rounds to 1 - 9e-14 in float64; 1 - y keeps only three of them)."""
+    import numpy as np
+
+    exact, outputs = [], []
+    for x in points:
+        exact.append(exact_value(slope, x))
+        y = exact_value(g, x)
+        outputs.append(float(y) if y is not None else np.nan)
+    as_code = form.replace(lambda e: e.is_number and not e.is_Rational, lambda e: Float(e.evalf(20), 17))
+    function = compiled(as_code, (output,), "numpy")
+    with np.errstate(all="ignore"):
+        ys = np.array(outputs, dtype=dtype)
+        try:
+            values = function(ys)
+        except TypeError:
+            values = np.vectorize(function, otypes=[dtype])(ys)
+        have = np.broadcast_to(np.asarray(values, dtype=dtype), ys.shape).tolist()
+    return _compare(list(points), have, exact, dtype)
+
+
+ADAPTIVE_DIGITS = (DIGITS, 2 * DIGITS, 4 * DIGITS, 8 * DIGITS, 16 * DIGITS)
+"""The precisions exact_value tries: 1/2 + erf(u)/2 near 0 needs as many more digits as it cancels."""
+
+
+def exact_value(function, x: float):
+    """function at x to 30 digits: at 50 digits, then 100, 200, ... until two agree; None where the
+    value is not a finite real or no two agree (cancellation beyond 800 digits)."""
+    import mpmath
+
+    before = None
+    for digits in ADAPTIVE_DIGITS:
+        with mpmath.workdps(digits):
+            value = real_at(function, mpmath.mpf(x))
+            if value is None:
+                return None
+            if before is not None and abs(value - before) <= mpmath.mpf(10) ** -30 * abs(value):
+                return value
+            before = value
+    return None
 
 
 def _exact(function, x: float):
@@ -106,19 +199,31 @@ def _precision(expr: Expr, z: Symbol, points: list[float], exact: list, outputs:
     gs = np.array([float(g) if g is not None else np.nan for g in outputs], dtype=dtype)
     with np.errstate(all="ignore"):
         values = np.broadcast_to(np.asarray(function(xs, gs), dtype=dtype), xs.shape)
-    worst, worst_at, worst_abs, bad = 0.0, None, 0.0, []
-    for x, have, want in zip(points, values.tolist(), exact, strict=True):
+    return _compare(points, values.tolist(), exact, dtype)
+
+
+def _compare(points: list[float], values: list[float], exact: list, dtype: str) -> Precision:
+    """The errors of values against the exact ones (None where the exact value is not a finite real)."""
+    import numpy as np
+
+    worst, worst_at, worst_abs, bad, errors = 0.0, None, 0.0, [], []
+    tiny = float(np.finfo(dtype).tiny)
+    for x, have, want in zip(points, values, exact, strict=True):
         if want is None:
             continue
-        if not np.isfinite(have):
+        if not np.isfinite(have):  # inf or NaN where the exact value is finite: always counted
             bad.append(x)
+            continue
+        if 0 < abs(want) < tiny:  # below the type's normal range every formula underflows: not an error
             continue
         absolute = abs(have - float(want))
         worst_abs = max(worst_abs, absolute)
         err = absolute / abs(float(want)) if abs(want) > 1e-300 else absolute
+        errors.append(min(err, 1.0))
         if err > worst:
             worst, worst_at = err, x
-    return Precision(dtype, worst, worst_at, worst_abs, _runs(bad, points), len(bad))
+    mean = sum(errors) / len(errors) if errors else 1.0
+    return Precision(dtype, worst, worst_at, worst_abs, _runs(bad, points), len(bad), mean)
 
 
 def _runs(bad: list[float], points: list[float]) -> tuple[tuple[float, float], ...]:

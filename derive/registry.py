@@ -18,8 +18,9 @@ from functools import cache
 
 import sympy
 from sympy import Expr, Ne, S
+from sympy.codegen.cfunctions import expm1, log1p
 
-from derive.functions import logit, sigmoid
+from derive.functions import erfc, logit, sigmoid, softplus
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,26 @@ FUNCTIONS: tuple[KnownFunction, ...] = (
         numpy="scipy.special.logit",
         torch="torch.logit",
         jax="jax.scipy.special.logit",
+    ),
+    # printed only, in code: e^u - 1 and log(1 + u) without cancellation near u = 0
+    KnownFunction("expm1", expm1, text="expm1", numpy="numpy.expm1", torch="torch.expm1", jax="jax.numpy.expm1"),
+    KnownFunction("log1p", log1p, text="log1p", numpy="numpy.log1p", torch="torch.log1p", jax="jax.numpy.log1p"),
+    # printed only, in code: 1 + erf(u) as erfc(-u), which keeps its digits where erf(u) is near -1
+    KnownFunction(
+        "erfc",
+        erfc,
+        text="erfc",
+        latex=r"\operatorname{erfc}",
+        numpy="scipy.special.erfc",
+        torch="torch.erfc",
+        jax="jax.scipy.special.erfc",
+    ),
+    KnownFunction(  # printed only: code's stable log(1 + e^u) (the parser's softplus is the library's)
+        "softplus",
+        softplus,
+        text="softplus",
+        latex=r"\operatorname{softplus}",
+        jax="jax.nn.softplus",
     ),
     KnownFunction(
         "tanh",

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import random
 import re
+import sys
 import tempfile
 
 import mpmath
@@ -95,3 +97,35 @@ def lecture() -> dict:
     from pathlib import Path
 
     return json.loads((Path(__file__).parent / "data" / "lecture_expected.json").read_text())
+
+
+# --- the library's backward passes (tests/backward), generated once per session for each framework ---
+@pytest.fixture(scope="session")
+def plans():
+    """Every library function's plan (each is proved and measured: about 30 s for the library)."""
+    from derive.backward import plan
+
+    return {name: plan(name) for name in LIBRARY_NAMES}
+
+
+@pytest.fixture(scope="session")
+def generated(plans, tmp_path_factory):
+    """framework -> (the imported module, its path)."""
+    from derive.backward import module_source
+
+    out = {}
+    folder = tmp_path_factory.mktemp("generated")
+    for framework in ("torch", "jax", "numpy"):
+        path = folder / f"derive_{framework}_backward.py"
+        path.write_text(module_source(list(plans.values()), framework, f"derive backward --framework {framework}"))
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[path.stem] = module
+        spec.loader.exec_module(module)
+        out[framework] = (module, path)
+    return out
+
+
+def keywords(plan) -> dict[str, float]:
+    """A plan's parameters at their defaults, by the names derive.testing reads (lambda, not lambda_)."""
+    return {p.symbol.name: p.default for p in plan.parameters}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from click.testing import CliRunner
 from conftest import assert_equal_functions
@@ -55,3 +57,16 @@ def test_swish_offers_the_mixed_form():
     g = z / (1 + exp(-beta * z))
     value = mixed.subs(G, g).rewrite(exp)
     assert_equal_functions(value, g.diff(z), z)
+
+
+@pytest.mark.parametrize("module", ["math", "mpmath", "numpy"])
+def test_compiled_sigma_is_one_factor_of_a_quotient(module):
+    # σ written out inside a product: x/σ(x) once compiled as x/1/(1 + e^{-x}), which is x·σ(x)
+    from sympy import Symbol
+
+    from derive.compute import compiled
+    from derive.functions import sigmoid, softplus
+
+    x = Symbol("x", real=True)
+    assert float(compiled(x / sigmoid(x), x, module)(1.0)) == pytest.approx(1 + math.exp(-1), rel=1e-12)
+    assert float(compiled(1 / softplus(x), x, module)(0.0)) == pytest.approx(1 / math.log(2), rel=1e-12)

@@ -1,0 +1,249 @@
+"""Backward passes from the output form: what to save, which formula to run, proved and measured.
+
+``plan`` decides, per activation: save the output when an output form g' = F(g) exists (the
+backward then needs only y = g(x), as PyTorch's sigmoid and tanh do), else the input; among the
+equal ways of writing the gradient it takes the one that rounds best in float32, then float64
+(derive.numerics: 1 - y² and (1 - y)(1 + y) are equal, the second is exact to an ulp), never one
+that divides by the output; and it proves the chosen formula equal to g'.  A framework module
+(``torch_code``, ``jax_code``, ``numpy_code``) prints the plans as one importable module with
+SymPy's code printer for its library; ``module_source`` picks it from the registry.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sympy import Expr, Piecewise, Pow, Symbol, count_ops, diff, factor
+from sympy.core.function import AppliedUndef
+
+from derive import check, registry
+from derive.errors import DeriveError
+
+if TYPE_CHECKING:
+    from derive.numerics import Precision
+
+DEFAULTS: dict[str, dict[str, float]] = {
+    "selu": {"alpha": 1.6732632423543772, "lambda": 1.0507009873554805},  # PyTorch's (self-normalising) constants
+    "leaky_relu": {"alpha": 0.01},
+    "prelu": {"a": 0.25},
+    "squareplus": {"b": 4.0},
+}
+"""The usual defaults where they are not 1.0 (PyTorch's, or the paper's for squareplus)."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    symbol: Symbol
+    name: str  # its name in Python (lambda is a keyword: lambda_)
+    default: float
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One activation's forward and backward, as data for a framework module to print."""
+
+    name: str
+    title: str
+    variable: Symbol  # x in the code
+    parameters: tuple[Parameter, ...]
+    forward: Expr  # g(x), rewritten for floating point (derive.backward.stable)
+    saves: str  # "output" or "input"
+    gradient: Expr  # dg/dx: in G (the output y) when the output is saved, else in x
+    form: Expr | None  # the output form F as derive writes it
+    definition: Expr  # g as derive writes it
+    derivative: Expr  # g'(x)
+    condition: str  # when saving what is saved is valid
+    proof: check.Proof
+    precision: tuple[Precision, ...]  # how the gradient's formula rounds, float32 and float64
+    kept: tuple[Precision, ...] = ()  # from the output: against the true g'(x), what keeping y costs
+
+
+def plan(target: str, name: str | None = None, var: str | None = None, notation: str = "auto") -> Plan:
+    """The backward pass of one activation: a library name, or an expression with ``name``."""
+    from derive import derive
+    from derive.activations import lookup
+    from derive.backward.stable import stable
+    from derive.symbols import G
+
+    d = derive(target, var, notation=notation)
+    function = d.function
+    x = function.variable
+    library = lookup(target) if isinstance(target, str) else None
+    name = name or (library.name if library is not None else None)
+    if name is None or not name.isidentifier():
+        raise DeriveError(f"{target!r} needs a Python name: --name NAME (a letter or _, then letters, digits, _)")
+    defaults = DEFAULTS.get(library.name, {}) if library is not None else {}
+    parameters = tuple(
+        Parameter(p, f"{p.name}_" if p.name == "lambda" else p.name, defaults.get(p.name, 1.0))
+        for p in sorted(function.body.free_symbols - {x}, key=lambda s: s.name)
+    )
+    values = {p.symbol: p.default for p in parameters}
+    head = function.head
+    known_head = head is not None and not isinstance(head, AppliedUndef) and registry.entry(type(head)) is not None
+    forward = stable(head if known_head else function.body)
+    form = d.output_form
+    if form is not None:
+        saves = "output"
+        candidates = [form] if form.has(Piecewise) else _output_candidates(form)
+        points = _outputs(function.body, x, values)
+        chosen, precision = _best(candidates, G, points, values)
+        proof = check.prove_equal(_unstable(chosen).subs(G, function.body), d.derivative, x, domain=function.body)
+        condition = _condition(parameters, form)
+        kept = _kept(chosen, function.body, d.derivative, x, values)
+    else:
+        from derive.numerics import grid
+        from derive.simplest import simplest
+
+        saves = "input"
+        # g' as derive ends it, and g' of the stable forward: x·σ(βx) gives σ(βx)(1 + βx(1 - σ(βx))), which
+        # neither overflows nor cancels where the exponential form of the same g' does
+        from_forward = diff(forward, x)
+        ways = (simplest(d.derivative)[0], d.derivative, factor(d.derivative), from_forward, simplest(from_forward)[0])
+        candidates = list(dict.fromkeys(stable(c) for c in ways))
+        chosen, precision = _best(candidates, x, grid(), values)
+        proof = check.prove_equal(_unstable(chosen), d.derivative, x, domain=function.body)
+        condition = "saving the input is valid for every input"
+        kept = ()
+    if not proof.ok:
+        raise DeriveError(f"the backward formula of {name} could not be proved ({proof.detail}): a bug in derive")
+    return Plan(
+        name,
+        function.title,
+        x,
+        parameters,
+        forward,
+        saves,
+        chosen,
+        form,
+        function.body,
+        d.derivative,
+        condition,
+        proof,
+        precision,
+        kept,
+    )
+
+
+def _kept(gradient: Expr, body: Expr, derivative: Expr, x: Symbol, values: dict) -> tuple:
+    """F at the rounded output against the true g'(x), over the grid, float32 and float64."""
+    from derive.compute import compiled
+    from derive.numerics import grid, through_output
+    from derive.symbols import G
+
+    # both in their stable forms: mpmath's log(1 + e^x) at 50 digits is 0 for x < -115
+    g = compiled(stable_form(body.subs(values)), x, "mpmath")
+    slope = compiled(stable_form(derivative.subs(values)), x, "mpmath")
+    form = gradient.subs(values)
+    return tuple(through_output(form, G, g, slope, grid(), t) for t in ("float32", "float64"))
+
+
+def stable_form(e: Expr) -> Expr:
+    from derive.backward.stable import stable
+
+    return stable(e)
+
+
+def _unstable(e: Expr) -> Expr:
+    from derive.backward.stable import written_out
+
+    return written_out(e)
+
+
+def _output_candidates(form: Expr) -> list[Expr]:
+    """The equal ways of writing F, rewritten for floating point, none dividing by the output."""
+    from derive.backward.stable import stable
+    from derive.output_form.display import display_candidates
+    from derive.symbols import G
+
+    ways = [stable(w) for w in (form, *display_candidates(form))]
+    safe = [w for w in dict.fromkeys(ways) if not _divides_by(w, G)]
+    return safe or [stable(form)]
+
+
+def _divides_by(e: Expr, y: Symbol) -> bool:
+    """Whether e divides by a power of y itself (y can be 0: ELU's, tanh's outputs are)."""
+    return any(p.base == y and p.exp.is_negative for p in e.atoms(Pow))
+
+
+def _outputs(body: Expr, x: Symbol, values: dict) -> list[float]:
+    """g at the grid's points, exactly, where it is a finite real: the outputs a backward pass sees."""
+    import mpmath
+
+    from derive.compute import compiled, real_at
+    from derive.numerics import DIGITS, grid
+
+    with mpmath.workdps(DIGITS):
+        g = compiled(body.subs(values), x, "mpmath")
+        outputs = [real_at(g, mpmath.mpf(p)) for p in grid()]
+    return [float(v) for v in outputs if v is not None and abs(v) < 1e300]
+
+
+def _best(candidates: Sequence[Expr], arg: Symbol, points: list[float], values: dict) -> tuple[Expr, tuple]:
+    """The candidate that rounds best: fewest inf/NaN, then least mean error in float32, then in float64."""
+    from derive.numerics import formula_precision
+
+    measured = []
+    for c in candidates:
+        precision = tuple(formula_precision(c.subs(values), arg, points, t) for t in ("float32", "float64"))
+        f32, f64 = precision
+        score = (f32.count_non_finite, f32.mean_relative_error, f64.count_non_finite, f64.mean_relative_error)
+        measured.append((score, count_ops(c), c, precision))
+    _, _, chosen, precision = min(measured, key=lambda m: (m[0], m[1]))
+    return chosen, precision
+
+
+def _condition(parameters: tuple[Parameter, ...], form: Expr) -> str:
+    """When F(y) is g'(x): derive derives with positive parameters, so for those."""
+    if not parameters:
+        return "saving the output is valid for every input: g' = F(g) holds on the whole line"
+    named = ", ".join(f"{p.name} > 0" for p in parameters)
+    return (
+        f"saving the output is valid for {named}: derive proved g' = F(g) for positive parameters "
+        "(with a negative slope the output no longer tells the pieces apart)"
+        if form.has(Piecewise)
+        else f"saving the output is valid for {named}: derive proved g' = F(g) for positive parameters"
+    )
+
+
+@dataclass(frozen=True)
+class Framework:
+    name: str
+    description: str
+    write: Callable[[Sequence[Plan], str], str]  # the plans and the command line, to the module's source
+
+
+_FRAMEWORKS: dict[str, Framework] = {}
+_MODULES = {"torch": "torch_code", "jax": "jax_code", "numpy": "numpy_code"}
+
+
+def register(name: str, description: str) -> Callable:
+    """Decorator: a framework module registers its ``write(plans, command)``."""
+
+    def add(write: Callable[[Sequence[Plan], str], str]) -> Callable:
+        _FRAMEWORKS[name] = Framework(name, description, write)
+        return write
+
+    return add
+
+
+def frameworks() -> tuple[str, ...]:
+    return tuple(_MODULES)
+
+
+def framework(name: str) -> Framework:
+    if name not in _MODULES:
+        raise DeriveError(f"unknown framework {name!r}; known: {', '.join(_MODULES)}")
+    importlib.import_module(f"derive.backward.{_MODULES[name]}")
+    return _FRAMEWORKS[name]
+
+
+def module_source(plans: Sequence[Plan], name: str, command: str = "") -> str:
+    """One importable module with every plan's functions, ``FUNCTIONS`` and ``SAVES``."""
+    names = [p.name for p in plans]
+    repeated = {n for n in names if names.count(n) > 1}
+    if repeated:
+        raise DeriveError(f"two targets are named {', '.join(sorted(repeated))}: give each its own --name")
+    return framework(name).write(plans, command)
