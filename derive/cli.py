@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import click
 
@@ -97,9 +98,10 @@ def cached(key: dict, compute: Callable[[], str]) -> str:
     show_default=True,
     help="The output format (`derive formats` says what each is).",
 )
-@click.option("--standalone", is_flag=True, help="With --format latex: a complete LaTeX document.")
+@click.option("--standalone", is_flag=True, help="With --format latex: a complete LaTeX document, with its notes.")
+@click.option("--reasons", is_flag=True, help="With --format latex: each step's rule and reason beside it.")
 @click.option("--order", default=1, show_default=True, type=click.IntRange(1, 4), help="The order of the derivative.")
-def steps(target: str, var: str | None, notation: str, fmt: str, standalone: bool, order: int) -> None:
+def steps(target: str, var: str | None, notation: str, fmt: str, standalone: bool, reasons: bool, order: int) -> None:
     r"""Derive TARGET step by step: a library name (`derive list`), or an expression as you write it
     (1/(1+e^-z), x^2 sin x), in SymPy syntax or in LaTeX (\tanh z, z \cdot \sigma(z))."""
 
@@ -107,8 +109,12 @@ def steps(target: str, var: str | None, notation: str, fmt: str, standalone: boo
         from derive.pipeline import derive
 
         options = {"standalone": True} if standalone else {}
+        if reasons:
+            options["reasons"] = True
         return with_newline(derive(target, var=var, order=order, notation=notation).render(fmt, **options))
 
+    if reasons and fmt != "latex":
+        fail(f"--reasons is for --format latex: {fmt} shows each step's reason already")
     key = {
         "command": "steps",
         "target": target,
@@ -116,6 +122,7 @@ def steps(target: str, var: str | None, notation: str, fmt: str, standalone: boo
         "input": notation,
         "format": fmt,
         "standalone": standalone,
+        "reasons": reasons,
         "order": order,
     }
     click.echo(cached(key, compute), nl=False)
@@ -136,30 +143,68 @@ def derive_all(targets: tuple[str, ...], var: str | None, order: int, notation: 
 
 @main.command(cls=TargetCommand)
 @click.argument("targets", nargs=-1, required=True)
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The .tex file to write.")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The deck: .tex (Beamer), .pdf (Beamer, compiled; the .tex stays beside it).",
+)
 @click.option("--title", default=None, help="The frames' title (default: what the slide computes).")
 @VAR
 @NOTATION
 @click.option("--order", default=1, show_default=True, type=click.IntRange(1, 4), help="The order of the derivative.")
 @click.option("--pdf", is_flag=True, help="Also compile it (latexmk or pdflatex); the PDF goes next to the .tex.")
+@click.option("--reasons", is_flag=True, help="Each line's rule and reason in small type below it.")
+@click.option("--plots", is_flag=True, help="After each frame, a frame with its plots of g and g' (matplotlib).")
 def slides(
-    targets: tuple[str, ...], output: str, title: str | None, var: str | None, notation: str, order: int, pdf: bool
+    targets: tuple[str, ...],
+    output: str,
+    title: str | None,
+    var: str | None,
+    notation: str,
+    order: int,
+    pdf: bool,
+    reasons: bool,
+    plots: bool,
 ) -> None:
     """Beamer slides for TARGETS, one column each, two a frame, building one line at a time."""
+    from pathlib import Path
+
     from derive.files import write_atomic
     from derive.tex import compile_pdf
 
+    path = Path(output)
+    if path.suffix not in (".tex", ".pdf"):
+        found = path.suffix or "no extension"
+        fail(f"{output}: slides are a .tex file, or a .pdf compiled from the .tex beside it, not {found}")
     derivations = derive_all(targets, var, order, notation)
     try:
-        path = write_atomic(output, render.render(derivations, "beamer", title=title))
-        click.echo(f"wrote {path}")
-        if pdf:
-            built = compile_pdf(path)
+        # the .tex and the .pdf side by side, never one written over the other
+        figures = _slide_plots(derivations, path) if plots else None
+        deck = render.render(derivations, "beamer", title=title, reasons=reasons, plots=figures)
+        tex = write_atomic(path.with_suffix(".tex"), deck)
+        click.echo(f"wrote {tex}")
+        if pdf or path.suffix == ".pdf":
+            built = compile_pdf(tex, tuple(path.with_name(name) for name in figures or ()))
             click.echo(f"wrote {built.pdf}")
             for warning in built.overfull:
                 click.echo(f"derive: warning: {warning}", err=True)
     except DeriveError as exc:
         fail(str(exc))
+
+
+def _slide_plots(derivations: list, deck: Path) -> list[str]:
+    """A PDF plot per frame of the deck, beside it (deck-plot-1.pdf, ...), by file name for \\includegraphics."""
+    from derive import plot
+    from derive.render.beamer import PER_FRAME
+
+    names = []
+    for i in range(0, len(derivations), PER_FRAME):
+        path = deck.with_name(f"{deck.stem}-plot-{i // PER_FRAME + 1}.pdf")
+        click.echo(f"wrote {plot.write(derivations[i : i + PER_FRAME], path)}")
+        names.append(path.name)
+    return names
 
 
 @main.command(cls=TargetCommand)
@@ -169,13 +214,18 @@ def slides(
 @VAR
 @NOTATION
 @click.option("--order", default=1, show_default=True, type=click.IntRange(1, 4), help="The order of the derivative.")
-def page(targets: tuple[str, ...], output: str, title: str, var: str | None, notation: str, order: int) -> None:
+@click.option("--plots", is_flag=True, help="Each derivation's plot of g and g', inline as SVG (matplotlib).")
+def page(
+    targets: tuple[str, ...], output: str, title: str, var: str | None, notation: str, order: int, plots: bool
+) -> None:
     """A self-contained HTML page for TARGETS, typeset by KaTeX from local files (works offline)."""
     from derive.files import write_atomic
 
+    if not output.endswith((".html", ".htm")):
+        fail(f"{output}: the page is an .html file")
     derivations = derive_all(targets, var, order, notation)
     try:
-        click.echo(f"wrote {write_atomic(output, render.render(derivations, 'html', title=title))}")
+        click.echo(f"wrote {write_atomic(output, render.render(derivations, 'html', title=title, plots=plots))}")
     except DeriveError as exc:
         fail(str(exc))
 
@@ -226,6 +276,24 @@ def _quoted(text: str) -> str:
     import shlex
 
     return shlex.quote(text)
+
+
+@main.command(cls=TargetCommand)
+@click.argument("targets", nargs=-1, required=True)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="A .pdf, .svg or .png file.")
+@VAR
+@NOTATION
+def plot(targets: tuple[str, ...], output: str, var: str | None, notation: str) -> None:
+    """Plot g and g' for TARGETS, a row each, and g' against g with the output form as a curve."""
+    from derive import plot as plotting
+
+    derivations = derive_all(targets, var, 1, notation)
+    try:
+        click.echo(f"wrote {plotting.write(derivations, output)}")
+    except DeriveError as exc:
+        fail(str(exc))
+    except ImportError:
+        fail("plots need matplotlib: pip install matplotlib")
 
 
 @main.command(name="check", cls=TargetCommand)
@@ -300,7 +368,8 @@ def lecture_outputs() -> dict[str, str]:
 @main.command()
 @click.argument("directory", default="outputs", type=click.Path(file_okay=False))
 def outputs(directory: str) -> None:
-    """Regenerate the lecture's artifacts in DIRECTORY (default: outputs): text, slides, PDF, page, pictures."""
+    """Regenerate the lecture's artifacts in DIRECTORY (default: outputs): text, slides, PDF, page, pictures,
+    the plot of σ and tanh."""
     from pathlib import Path
 
     from derive import pictures
@@ -316,6 +385,10 @@ def outputs(directory: str) -> None:
         click.echo(f"wrote {built.pdf}")
         click.echo(f"wrote {pictures.pdf_page_png(built.pdf, folder / 'lecture-last-build.png')}")
         click.echo(f"wrote {pictures.page_png(folder / 'lecture.html', folder / 'lecture-html.png')}")
+        from derive import plot
+        from derive.pipeline import derive
+
+        click.echo(f"wrote {plot.write([derive(name) for name in LECTURE], folder / 'lecture-plot.png')}")
     except (DeriveError, OSError) as exc:
         fail(str(exc))
 

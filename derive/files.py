@@ -15,14 +15,19 @@ class OutputError(DeriveError):
 
 def write_atomic(path: str | os.PathLike, text: str) -> Path:
     """Write text to path so that a failed run never leaves a half-written file."""
+    return write_atomic_bytes(path, text.encode("utf-8"))
+
+
+def write_atomic_bytes(path: str | os.PathLike, data: bytes) -> Path:
+    """Write bytes to path so that a failed run never leaves a half-written file."""
     target = Path(path)
     try:
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as exc:
         raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a written output gets the usual mode
         os.replace(tmp, target)
     except BaseException:

@@ -27,8 +27,9 @@ class Built:
         return [line for line in self.log.splitlines() if line.startswith("Overfull \\hbox")]
 
 
-def compile_pdf(tex: Path) -> Built:
-    """Compile tex to a PDF beside it; the PDF appears only once it is complete (built in a temporary folder)."""
+def compile_pdf(tex: Path, assets: tuple[Path, ...] = ()) -> Built:
+    """Compile tex to a PDF beside it; the PDF appears only once it is complete (built in a temporary folder,
+    with the files it includes, ``assets``, copied beside it)."""
     tex = Path(tex)
     latexmk, pdflatex = shutil.which("latexmk"), shutil.which("pdflatex")
     if pdflatex is None:
@@ -38,6 +39,8 @@ def compile_pdf(tex: Path) -> Built:
     env = {**os.environ, "SOURCE_DATE_EPOCH": "0", "FORCE_SOURCE_DATE": "1"}
     with tempfile.TemporaryDirectory(prefix="derive-tex-") as work:
         shutil.copy(tex, Path(work) / "deck.tex")
+        for asset in assets:
+            shutil.copy(asset, Path(work) / Path(asset).name)
         if latexmk:
             command = [latexmk, "-pdf", "-quiet", f"-pdflatex=pdflatex {' '.join(flags)} %O %S", "deck.tex"]
         else:

@@ -33,3 +33,40 @@ def pdf_page_text(pdf: Path, page: int) -> str:
     need("pdftotext")
     out = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"], capture_output=True, text=True)
     return out.stdout
+
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def browser_page(url: str):
+    """A Playwright page on the system Chromium (never `playwright install`), opened at url; every
+    request the page makes is listed in ``page.requests``.  A context manager."""
+    import contextlib
+
+    need("chromium")
+    from playwright.sync_api import sync_playwright
+
+    @contextlib.contextmanager
+    def opened():
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_FLAGS)
+            try:
+                page = browser.new_page()
+                page.requests = []
+                page.on("request", lambda request: page.requests.append(request.url))
+                page.goto(url)
+                page.wait_for_load_state("load")
+                yield page
+            finally:
+                browser.close()
+
+    return opened()

@@ -135,8 +135,22 @@ class BoardLatexPrinter(LatexPrinter):
         if name is None:
             return super()._print_Function(expr, exp)
         args = ", ".join(self._print(a) for a in expr.args)
-        tex = r"%s\left(%s\right)" % (name, args)
+        return self._application(name, args, exp)
+
+    @staticmethod
+    def _application(name: str, args: str, exp: str | None = None) -> str:
+        r"""name(args) with no gap: plain brackets for a line-high argument (g(z), σ(z)); a tall one gets
+        \left( \right) in a group, as SymPy writes it (``\left(`` right after a name opens an inner atom,
+        which TeX sets apart: the gap of g (z))."""
+        tall = any(token in args for token in (r"\frac", r"\sum", r"\int", r"\begin", r"\sqrt", "^{"))
+        tex = r"%s{\left(%s\right)}" % (name, args) if tall else f"{name}({args})"
         return tex if exp is None else r"\left(%s\right)^{%s}" % (tex, exp)
+
+    def _print_Max(self, expr: Expr, exp: str | None = None) -> str:
+        return self._application(r"\max", ", ".join(self._print(a) for a in expr.args), exp)
+
+    def _print_Min(self, expr: Expr, exp: str | None = None) -> str:
+        return self._application(r"\min", ", ".join(self._print(a) for a in expr.args), exp)
 
     # SymPy routes these through their own printers; the board writes them f(x)
     _print_erf = _print_Function

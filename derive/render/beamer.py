@@ -14,10 +14,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from derive.render import register, walk
-from derive.render.latex import aligned_row
+from derive.render.latex import aligned_row, notes_latex, reason_latex
 
 PREAMBLE = r"""\documentclass{beamer}
 \usepackage{amsmath}
+\usepackage{graphicx}
 \setbeamertemplate{navigation symbols}{}
 \setbeamersize{text margin left=0.4cm, text margin right=0.4cm}
 % a column wider than its half of the slide, or taller than the frame, is scaled down to fit
@@ -52,21 +53,26 @@ def builds(derivation: Any) -> list[int]:
     return out
 
 
-def frame(derivations: Sequence[Any], title: str) -> str:
-    """One frame: a column per derivation, each column building after the one before."""
+def frame(derivations: Sequence[Any], title: str, reasons: bool = False) -> str:
+    """One frame: a column per derivation, each column building after the one before; the verdict's
+    notes under a column once it is complete; with ``reasons`` each line's rule and reason in small
+    type below it, on the same build."""
     width = f"{0.98 / len(derivations):.2f}"
     columns, first = [], 1
     for d in derivations:
         shown = builds(d)
-        rows = [
-            f"\\onslide<{first + build - 1}->{{{aligned_row(line)}}}"
-            for line, build in zip(walk(d), shown, strict=True)
-        ]
+        rows = []
+        for line, build in zip(walk(d), shown, strict=True):
+            rows.append(f"\\onslide<{first + build - 1}->{{{aligned_row(line)}}}")
+            if reasons:
+                rows.append(f"\\onslide<{first + build - 1}->{{& {reason_latex(line)}}}")
         math = "$\\displaystyle\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}$"
+        last = first + shown[-1] - 1
+        notes = "".join(f"\n\\onslide<{last}->{{\\par\\footnotesize {note}\\par}}" for note in notes_latex(d))
         columns.append(
             f"\\begin{{column}}{{{width}\\textwidth}}\n\\centering\n"
             f"\\onslide<{first}->{{\\textbf{{{d.function.title}}}}}\\\\[1ex]\n"
-            f"\\derivefit{{0.72\\textheight}}{{{math}}}\n\\end{{column}}"
+            f"\\derivefit{{0.72\\textheight}}{{{math}}}{notes}\n\\end{{column}}"
         )
         first += shown[-1]
     return (
@@ -76,10 +82,32 @@ def frame(derivations: Sequence[Any], title: str) -> str:
     )
 
 
-@register("beamer", ".tex", "Beamer slides: a column per target, two a frame, a line a build", ("title",), True)
-def render(derivations: Sequence[Any], title: str | None = None) -> str:
-    """A complete Beamer document: two targets a frame."""
+def plot_frame(derivations: Sequence[Any], image: str) -> str:
+    """A frame with the plots of a frame's derivations (a PDF beside the deck)."""
+    names = " and ".join(d.function.title for d in derivations)
+    return (
+        f"\\begin{{frame}}{{{names}: $g$ and $g'$}}\n\\centering\n"
+        f"\\includegraphics[height=0.82\\textheight,width=\\linewidth,keepaspectratio]{{{image}}}\n\\end{{frame}}"
+    )
+
+
+@register(
+    "beamer",
+    ".tex",
+    "Beamer slides: a column per target, two a frame, a line a build",
+    ("title", "reasons", "plots"),
+    True,
+)
+def render(
+    derivations: Sequence[Any], title: str | None = None, reasons: bool = False, plots: Sequence[str] | None = None
+) -> str:
+    """A complete Beamer document: two targets a frame; with ``plots`` (an image file per frame), a frame
+    with the plots after each."""
     order = max(d.order for d in derivations)
     title = title if title is not None else default_title(order)
-    frames = [frame(derivations[i : i + PER_FRAME], title) for i in range(0, len(derivations), PER_FRAME)]
+    frames = []
+    for n, i in enumerate(range(0, len(derivations), PER_FRAME)):
+        frames.append(frame(derivations[i : i + PER_FRAME], title, reasons))
+        if plots:
+            frames.append(plot_frame(derivations[i : i + PER_FRAME], plots[n]))
     return PREAMBLE + "\\begin{document}\n" + "\n\n".join(frames) + "\n\\end{document}\n"

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from derive.render import register, walk
-from derive.render.latex import line_latex
 
 _FONT_SRC = re.compile(
     r"src:url\(fonts/([A-Za-z0-9_-]+)\.woff2\) format\(\"woff2\"\)(,url\([^)]*\) format\(\"[a-z]+\"\))*"
@@ -23,10 +22,14 @@ STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; color: #222; }
 table.steps { border-collapse: collapse; width: 100%; margin-bottom: 2em; }
 table.steps td { padding: 0.2em 0.6em; vertical-align: middle; border-bottom: 1px solid #eee; }
-td.math { width: 60%; }
+td.lhs { text-align: right; white-space: nowrap; padding-right: 0; }
+td.rhs { text-align: left; padding-left: 0.25em; }
+td.lhs .katex-display, td.lhs .katex-display > .katex { text-align: right; margin: 0.3em 0; }
+td.rhs .katex-display, td.rhs .katex-display > .katex { text-align: left; margin: 0.3em 0; }
 td.why { color: #555; font-size: 0.9em; }
 td.why .rule { font-weight: 600; color: #333; }
 p.verdict { font-weight: 600; }
+figure.plot { margin: 1em 0; } figure.plot svg { max-width: 100%; height: auto; }
 """
 
 # an error is shown in the cell, marked katex-error (with throwOnError: false an unknown macro is only red text)
@@ -70,12 +73,38 @@ def inline(expr: Any) -> str:
     return f'<span class="tex" data-tex="{html.escape(board_latex(expr), quote=True)}"></span>'
 
 
-def section(item: Any) -> str:
+def _attribute(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _sides(line: Any) -> tuple[str, str]:
+    """(left of '=', '= right'): g(z) and '= σ(z)'; '' and '= ...' on a continuation line; an identity's
+    side with nothing to its left."""
+    from derive.printing.latex import board_latex
+
+    rhs = board_latex(line.step.expr)
+    if not line.relation:
+        return "", rhs
+    return line.lhs or "", f"= {rhs}"
+
+
+def plot_svg(item: Any) -> str:
+    """The plot of g and g' (and g' against g) as inline SVG: the page stays one offline file."""
+    from derive import plot
+
+    svg = plot.image([item], "svg").decode("utf-8")
+    return '<figure class="plot">' + svg[svg.index("<svg") :] + "</figure>"
+
+
+def section(item: Any, plots: bool = False) -> str:
     rows = []
     for line in walk(item):
-        tex = html.escape(line_latex(line), quote=True)
+        # aligned on '=': the quantity right-aligned in one cell, '= ...' left-aligned in the next
+        lhs, rhs = _sides(line)
+        left = f'<td class="lhs math" data-tex="{_attribute(lhs)}"></td>' if lhs else '<td class="lhs"></td>'
+        right = f'<td class="rhs math" data-tex="{_attribute(rhs)}"></td>'
         why = f'<span class="rule">{html.escape(line.step.rule)}</span>: {line.why.fill(inline, html.escape)}'
-        rows.append(f'<tr><td class="math" data-tex="{tex}"></td><td class="why">{why}</td></tr>')
+        rows.append(f'<tr>{left}{right}<td class="why">{why}</td></tr>')
     notes = []
     for note in item.notes():
         text = note.reason.fill(inline, html.escape)
@@ -86,14 +115,17 @@ def section(item: Any) -> str:
         + "\n".join(rows)
         + "\n</table>\n"
         + "\n".join(notes)
+        + (plot_svg(item) if plots else "")
         + "\n</section>"
     )
 
 
-@register("html", ".html", "one self-contained page, typeset by KaTeX from inside it (offline)", ("title",), True)
-def render(items: Sequence[Any], title: str = "Derivatives of activation functions") -> str:
+@register(
+    "html", ".html", "one self-contained page, typeset by KaTeX from inside it (offline)", ("title", "plots"), True
+)
+def render(items: Sequence[Any], title: str = "Derivatives of activation functions", plots: bool = False) -> str:
     script = _asset("katex.min.js").decode("utf-8").replace("</script", "<\\/script")
-    body = "\n".join(section(d) for d in items)
+    body = "\n".join(section(d, plots) for d in items)
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{html.escape(title)}</title>\n<style>{katex_css()}</style>\n<style>{STYLE}</style>\n"

@@ -18,27 +18,78 @@ def line_latex(line: Line) -> str:
     return f"{line.lhs} = {rhs}" if line.lhs else f"= {rhs}"
 
 
-def aligned_row(line: Line) -> str:
-    """A line as a row of an alignment: 'g(z) &= rhs', or '&= rhs' after the first line of a quantity."""
+def aligned_row(line: Line, reasons: bool = False) -> str:
+    """A line as a row of an alignment: 'g(z) &= rhs', or '&= rhs' after the first line of a quantity;
+    with ``reasons``, its rule and reason typeset small in a column of their own."""
     from derive.printing.latex import board_latex
 
     rhs = board_latex(line.step.expr)
-    if not line.relation:  # an identity's left side, left of the '=' column
-        return f"{rhs} &"
-    return f"{line.lhs or ''} &= {rhs}"
+    row = f"{rhs} &" if not line.relation else f"{line.lhs or ''} &= {rhs}"  # an identity's side: left of '='
+    return f"{row} && {reason_latex(line)}" if reasons else row
 
 
-def block(item: Any, environment: str = "align*") -> str:
-    rows = [aligned_row(line) for line in walk(item)]
+_TEXT_ESCAPES = str.maketrans(
+    {
+        "\\": r"\textbackslash{}",
+        "&": r"\&",
+        "%": r"\%",
+        "$": r"\$",
+        "#": r"\#",
+        "_": r"\_",
+        "{": r"\{",
+        "}": r"\}",
+        "~": r"\textasciitilde{}",
+        "^": r"\textasciicircum{}",
+    }
+)
+
+
+def latex_text(text: str) -> str:
+    """Words set as LaTeX text, its special characters escaped."""
+    return text.translate(_TEXT_ESCAPES)
+
+
+def inline(expr: Any) -> str:
+    from derive.printing.latex import board_latex
+
+    return f"${board_latex(expr)}$"
+
+
+def reason_latex(line: Line) -> str:
+    """A line's rule and reason, small, in text mode with its mathematics typeset."""
+    rule = latex_text(line.step.rule)
+    return f"\\text{{\\footnotesize [{rule}] {line.why.fill(inline, latex_text)}}}"
+
+
+def notes_latex(item: Any) -> list[str]:
+    """The verdict's notes as LaTeX paragraphs: the verdict in bold, the others as notes."""
+    out = []
+    for note in item.notes():
+        text = note.reason.fill(inline, latex_text)
+        out.append(f"\\textbf{{{text}}}" if note.emphasis else f"Note: {text}.")
+    return out
+
+
+def block(item: Any, environment: str = "align*", reasons: bool = False) -> str:
+    rows = [aligned_row(line, reasons) for line in walk(item)]
     return f"\\begin{{{environment}}}\n" + " \\\\\n".join(rows) + f"\n\\end{{{environment}}}"
 
 
-@register("latex", ".tex", "an align* block (--standalone: a complete document)", options=("standalone", "environment"))
-def render(items: Sequence[Any], environment: str = "align*", standalone: bool = False) -> str:
-    """An ``align*`` fragment (or ``aligned``) per item, or with ``standalone`` a complete document."""
+@register(
+    "latex",
+    ".tex",
+    "an align* block (--standalone: a complete document)",
+    options=("standalone", "environment", "reasons"),
+)
+def render(items: Sequence[Any], environment: str = "align*", standalone: bool = False, reasons: bool = False) -> str:
+    """An ``align*`` fragment (or ``aligned``) per item, or with ``standalone`` a complete document with
+    the verdict's notes under each derivation; ``reasons`` sets each step's rule and reason beside it."""
     if not standalone:
-        return "\n\n".join(block(item, environment) for item in items)
-    sections = "\n".join(f"\\section*{{{item.section_title}}}\n{block(item, environment)}" for item in items)
+        return "\n\n".join(block(item, environment, reasons) for item in items)
+    sections = "\n".join(
+        f"\\section*{{{item.section_title}}}\n{block(item, environment, reasons)}\n" + "\n\n".join(notes_latex(item))
+        for item in items
+    )
     return (
         "\\documentclass{article}\n\\usepackage{amsmath}\n\\usepackage[margin=2cm]{geometry}\n"
         f"\\begin{{document}}\n{sections}\n\\end{{document}}\n"

@@ -53,7 +53,7 @@ def test_a_repeated_command_answers_from_the_cache_without_sympy(store):
     assert first.stderr.strip() == "sympy loaded"
     assert second.stderr.strip() == "sympy not loaded"
     assert second.stdout == first.stdout == computed.stdout
-    assert r"g\left(z\right) \left(1 - g\left(z\right)\right)" in second.stdout
+    assert r"g(z) \left(1 - g(z)\right)" in second.stdout
 
 
 def test_each_argument_is_part_of_the_key(store):

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import LIBRARY_NAMES
-from tools import KATEX_DIR, katex_failures, need
+from tools import KATEX_DIR, browser_page, katex_failures, need
 
 from derive import derive
 from derive.cli import main
@@ -83,8 +83,9 @@ def test_chromium_typesets_one_block_per_step(page):
     need("chromium")
     dom = chromium("--virtual-time-budget=5000", "--dump-dom", page.resolve().as_uri()).stdout
     steps = sum(len(derive(t).steps) for t in ("sigmoid", "tanh", "relu", "swish"))
-    assert dom.count('<td class="math"') == steps
-    assert len(re.findall(r'<span class="katex-display">', dom)) == steps
+    assert dom.count('<td class="rhs math"') == steps
+    named = dom.count('<td class="lhs math"')  # g(z), g'(z): the first line of each quantity
+    assert len(re.findall(r'<span class="katex-display">', dom)) == steps + named
     assert '<span class="katex-error"' not in dom
     assert dom.count('<td class="why">') == steps and '<span class="rule">quotient</span>' in dom
     # the reasons' mathematics typeset in line by KaTeX, not left as text
@@ -102,3 +103,20 @@ def test_chromium_check_can_fail(tmp_path):
     )
     dom = chromium("--virtual-time-budget=5000", "--dump-dom", broken.resolve().as_uri()).stdout
     assert '<span class="katex-error"' in dom
+
+
+def test_the_page_aligns_each_derivation_on_its_equals_signs(page):
+    # measured in Chromium: the left edge of the first '=' of every line of a section lies on one x
+    with browser_page(page.resolve().as_uri()) as view:
+        lefts = view.evaluate(
+            """() => [...document.querySelectorAll("section")].map(section =>
+                 [...section.querySelectorAll("td.rhs")].map(cell => {
+                   const rel = [...cell.querySelectorAll(".mrel")].find(e => e.textContent === "=");
+                   return rel ? rel.getBoundingClientRect().left : null;
+                 }))"""
+        )
+        assert all(u.startswith(("file:", "data:")) for u in view.requests), "nothing from the network"
+    assert len(lefts) == 4
+    for section in lefts:
+        assert None not in section and len(section) > 2
+        assert max(section) - min(section) < 0.5, section
