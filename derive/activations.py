@@ -45,6 +45,7 @@ class Activation:
     title: str
     build: Callable[[Symbol], tuple[Expr, Expr]]
     aliases: tuple[str, ...] = ()
+    defaults: tuple[tuple[str, float], ...] = ()  # parameters' usual values where not 1 (PyTorch's, a paper's)
 
 
 def _named(name: str) -> Callable[[Symbol], Expr]:
@@ -81,7 +82,12 @@ LIBRARY: tuple[Activation, ...] = (
     Activation("exp", "Exponential", lambda z: (exp(z), exp(z)), ("exponential",)),
     Activation("elu", "ELU", _by_name("ELU", _elu)),
     Activation("celu", "CELU", _by_name("CELU", lambda z: _elu(z, inner=_p("alpha")))),
-    Activation("selu", "SELU", _by_name("SELU", lambda z: _elu(z, scale=_p("lambda")))),
+    Activation(
+        "selu",
+        "SELU",
+        _by_name("SELU", lambda z: _elu(z, scale=_p("lambda"))),
+        defaults=(("alpha", 1.6732632423543772), ("lambda", 1.0507009873554805)),  # self-normalising
+    ),
     Activation("softsign", "Softsign", _by_name("softsign", lambda z: z / (1 + Abs(z)))),
     Activation("arctan", "Arctangent", lambda z: (atan(z), atan(z)), ("atan",)),
     Activation("arcsinh", "Inverse hyperbolic sine", lambda z: (asinh(z), asinh(z)), ("asinh", "arsinh")),
@@ -107,12 +113,14 @@ LIBRARY: tuple[Activation, ...] = (
         "PReLU",
         _by_name("PReLU", lambda z: Piecewise((z, z > 0), (_p("a") * z, True))),
         ("parametric_relu",),
+        defaults=(("a", 0.25),),
     ),
     Activation(
         "leaky_relu",
         "Leaky ReLU",
         _by_name("LeakyReLU", lambda z: Piecewise((z, z > 0), (_p("alpha") * z, True))),
         ("leakyrelu", "leaky-relu"),
+        defaults=(("alpha", 0.01),),
     ),
     Activation(
         "hard_swish",
@@ -135,7 +143,12 @@ LIBRARY: tuple[Activation, ...] = (
     Activation("lisht", "LiSHT", _by_name("LiSHT", lambda z: z * tanh(z))),
     Activation("isru", "Inverse square root unit", _by_name("ISRU", lambda z: z / sqrt(1 + _p("alpha") * z**2))),
     Activation("bent_identity", "Bent identity", _by_name("bent", lambda z: (sqrt(z**2 + 1) - 1) / 2 + z), ("bent",)),
-    Activation("squareplus", "Squareplus", _by_name("squareplus", lambda z: (z + sqrt(z**2 + _p("b"))) / 2)),
+    Activation(
+        "squareplus",
+        "Squareplus",
+        _by_name("squareplus", lambda z: (z + sqrt(z**2 + _p("b"))) / 2),
+        defaults=(("b", 4.0),),
+    ),
     Activation("gaussian", "Gaussian", _by_name("gaussian", lambda z: exp(-(z**2))), ("gauss",)),
     Activation("sine", "Sine", lambda z: (sin(z), sin(z)), ("sin",)),
 )

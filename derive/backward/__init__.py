@@ -25,14 +25,6 @@ from derive.errors import DeriveError
 if TYPE_CHECKING:
     from derive.numerics import Precision
 
-DEFAULTS: dict[str, dict[str, float]] = {
-    "selu": {"alpha": 1.6732632423543772, "lambda": 1.0507009873554805},  # PyTorch's (self-normalising) constants
-    "leaky_relu": {"alpha": 0.01},
-    "prelu": {"a": 0.25},
-    "squareplus": {"b": 4.0},
-}
-"""The usual defaults where they are not 1.0 (PyTorch's, or the paper's for squareplus)."""
-
 
 @dataclass(frozen=True)
 class Parameter:
@@ -75,7 +67,7 @@ def plan(target: str, name: str | None = None, var: str | None = None, notation:
     name = name or (library.name if library is not None else None)
     if name is None or not name.isidentifier():
         raise DeriveError(f"{target!r} needs a Python name: --name NAME (a letter or _, then letters, digits, _)")
-    defaults = DEFAULTS.get(library.name, {}) if library is not None else {}
+    defaults = dict(library.defaults) if library is not None else {}
     parameters = tuple(
         Parameter(p, f"{p.name}_" if p.name == "lambda" else p.name, defaults.get(p.name, 1.0))
         for p in sorted(function.body.free_symbols - {x}, key=lambda s: s.name)
