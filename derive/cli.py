@@ -148,7 +148,14 @@ def derive_all(targets: tuple[str, ...], var: str | None, order: int, notation: 
     "--output",
     required=True,
     type=click.Path(dir_okay=False),
-    help="The deck: .tex (Beamer), .pdf (Beamer, compiled; the .tex stays beside it).",
+    help="The deck: .tex (Beamer), .pdf (Beamer, compiled; the .tex stays beside it), .html (reveal.js).",
+)
+@click.option(
+    "--format",
+    "deck_format",
+    type=click.Choice(["beamer", "reveal"]),
+    default=None,
+    help="Beamer or reveal.js (default: from the extension; one that does not fit it is refused).",
 )
 @click.option("--title", default=None, help="The frames' title (default: what the slide computes).")
 @VAR
@@ -157,6 +164,9 @@ def derive_all(targets: tuple[str, ...], var: str | None, order: int, notation: 
 @click.option("--pdf", is_flag=True, help="Also compile it (latexmk or pdflatex); the PDF goes next to the .tex.")
 @click.option("--reasons", is_flag=True, help="Each line's rule and reason in small type below it.")
 @click.option("--plots", is_flag=True, help="After each frame, a frame with its plots of g and g' (matplotlib).")
+@click.option(
+    "--aspect", type=click.Choice(["4:3", "16:9"]), default="4:3", show_default=True, help="The frame's shape."
+)
 def slides(
     targets: tuple[str, ...],
     output: str,
@@ -167,22 +177,36 @@ def slides(
     pdf: bool,
     reasons: bool,
     plots: bool,
+    aspect: str,
+    deck_format: str | None,
 ) -> None:
-    """Beamer slides for TARGETS, one column each, two a frame, building one line at a time."""
-    from pathlib import Path
-
+    """Slides for TARGETS, one column each, two a frame, building one line at a time: Beamer (.tex, .pdf)
+    or a reveal.js deck (.html), the same frames and builds."""
     from derive.files import write_atomic
     from derive.tex import compile_pdf
 
     path = Path(output)
-    if path.suffix not in (".tex", ".pdf"):
+    by_extension = {".tex": "beamer", ".pdf": "beamer", ".html": "reveal"}.get(path.suffix)
+    if by_extension is None:
         found = path.suffix or "no extension"
-        fail(f"{output}: slides are a .tex file, or a .pdf compiled from the .tex beside it, not {found}")
+        fail(f"{output}: slides are .tex or .pdf (Beamer) or .html (reveal.js), not {found}")
+    if deck_format is not None and deck_format != by_extension:
+        fail(f"{output}: a {deck_format} deck is not a {path.suffix} file")
+    if by_extension == "reveal":
+        if pdf or reasons or plots:
+            fail("--pdf, --reasons and --plots are for Beamer decks (a reveal deck has the reasons as speaker notes)")
+        derivations = derive_all(targets, var, order, notation)
+        try:
+            deck = render.render(derivations, "reveal", title=title, aspect=aspect)
+            click.echo(f"wrote {write_atomic(path, deck)}")
+        except DeriveError as exc:
+            fail(str(exc))
+        return
     derivations = derive_all(targets, var, order, notation)
     try:
         # the .tex and the .pdf side by side, never one written over the other
         figures = _slide_plots(derivations, path) if plots else None
-        deck = render.render(derivations, "beamer", title=title, reasons=reasons, plots=figures)
+        deck = render.render(derivations, "beamer", title=title, reasons=reasons, plots=figures, aspect=aspect)
         tex = write_atomic(path.with_suffix(".tex"), deck)
         click.echo(f"wrote {tex}")
         if pdf or path.suffix == ".pdf":
@@ -362,6 +386,7 @@ def lecture_outputs() -> dict[str, str]:
             out[f"{name}{render.get(fmt).extension}"] = with_newline(derivation.render(fmt))
     out["lecture.tex"] = render.render(derivations, "beamer")
     out["lecture.html"] = render.render(derivations, "html")
+    out["lecture-reveal.html"] = render.render(derivations, "reveal")
     return out
 
 
@@ -389,6 +414,12 @@ def outputs(directory: str) -> None:
         from derive.pipeline import derive
 
         click.echo(f"wrote {plot.write([derive(name) for name in LECTURE], folder / 'lecture-plot.png')}")
+        from derive.render.beamer import builds
+
+        lecture = [derive(name) for name in LECTURE]  # one frame: its last build is fragment n - 1
+        last = f"#/0/0/{sum(builds(d)[-1] for d in lecture) - 1}"  # slide 0, vertical 0, fragment
+        shot = pictures.page_png(folder / "lecture-reveal.html", folder / "lecture-reveal.png", "1024,768", last)
+        click.echo(f"wrote {shot}")
     except (DeriveError, OSError) as exc:
         fail(str(exc))
 

@@ -60,11 +60,10 @@ def chromium(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(command, capture_output=True, text=True, timeout=120, check=True)
 
 
-def page_png(page: Path, png: Path, size: str = "1000,900") -> Path:
-    """A screenshot of an HTML page, written atomically."""
+def page_png(page: Path, png: Path, size: str = "1000,900", fragment: str = "") -> Path:
+    """A screenshot of an HTML page (at ``fragment``: "#/0/0/9" is a reveal deck's tenth build), written atomically."""
     tmp = png.with_name(f".{png.name}.tmp.png")
-    chromium(
-        f"--window-size={size}", f"--screenshot={tmp.resolve()}", "--virtual-time-budget=5000", page.resolve().as_uri()
-    )
+    url = page.resolve().as_uri() + fragment
+    chromium(f"--window-size={size}", f"--screenshot={tmp.resolve()}", "--virtual-time-budget=5000", url)
     os.replace(tmp, png)
     return png

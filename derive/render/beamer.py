@@ -16,7 +16,7 @@ from typing import Any
 from derive.render import register, walk
 from derive.render.latex import aligned_row, notes_latex, reason_latex
 
-PREAMBLE = r"""\documentclass{beamer}
+PREAMBLE = r"""\documentclassASPECT{beamer}
 \usepackage{amsmath}
 \usepackage{graphicx}
 \setbeamertemplate{navigation symbols}{}
@@ -35,6 +35,9 @@ PREAMBLE = r"""\documentclass{beamer}
 """
 
 PER_FRAME = 2
+
+ASPECTS = {"4:3": "", "16:9": "[aspectratio=169]"}
+"""The frame's shape, as Beamer's aspectratio option names it (4:3, the lecture's and Beamer's default)."""
 
 
 def default_title(order: int = 1) -> str:
@@ -95,11 +98,15 @@ def plot_frame(derivations: Sequence[Any], image: str) -> str:
     "beamer",
     ".tex",
     "Beamer slides: a column per target, two a frame, a line a build",
-    ("title", "reasons", "plots"),
+    ("title", "reasons", "plots", "aspect"),
     True,
 )
 def render(
-    derivations: Sequence[Any], title: str | None = None, reasons: bool = False, plots: Sequence[str] | None = None
+    derivations: Sequence[Any],
+    title: str | None = None,
+    reasons: bool = False,
+    plots: Sequence[str] | None = None,
+    aspect: str = "4:3",
 ) -> str:
     """A complete Beamer document: two targets a frame; with ``plots`` (an image file per frame), a frame
     with the plots after each."""
@@ -110,4 +117,5 @@ def render(
         frames.append(frame(derivations[i : i + PER_FRAME], title, reasons))
         if plots:
             frames.append(plot_frame(derivations[i : i + PER_FRAME], plots[n]))
-    return PREAMBLE + "\\begin{document}\n" + "\n\n".join(frames) + "\n\\end{document}\n"
+    preamble = PREAMBLE.replace("ASPECT", ASPECTS[aspect])
+    return preamble + "\\begin{document}\n" + "\n\n".join(frames) + "\n\\end{document}\n"

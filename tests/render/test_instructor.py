@@ -84,7 +84,7 @@ def test_slides_named_pdf_keep_the_tex_beside_it(tmp_path):
 @pytest.mark.parametrize(
     "args, says",
     [
-        (["slides", "sigmoid", "-o", "{tmp}/deck.md"], "slides are a .tex file"),
+        (["slides", "sigmoid", "-o", "{tmp}/deck.md"], "slides are .tex or .pdf (Beamer) or .html (reveal.js)"),
         (["page", "sigmoid", "-o", "{tmp}/page.md"], "the page is an .html file"),
         (["plot", "sigmoid", "-o", "{tmp}/plot.txt"], "a plot is a .pdf, .svg or .png file"),
     ],
@@ -168,3 +168,18 @@ def test_the_page_with_plots_inlines_them_as_svg(tmp_path):
     text = out.read_text()
     assert text.count('<figure class="plot"><svg') == 2
     assert not re.search(r"(src|href)=\"(https?:)?//", text)
+
+
+@pytest.mark.parametrize("aspect, ratio", [("4:3", 4 / 3), ("16:9", 16 / 9)])
+def test_the_aspect_sets_the_frame_shape(tmp_path, aspect, ratio):
+    need("pdflatex", "pdfinfo")
+    out = tmp_path / "deck.pdf"
+    r = CliRunner().invoke(main, ["slides", "sigmoid", "-o", str(out), "--aspect", aspect])
+    assert r.exit_code == 0, r.output
+    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, check=True).stdout
+    width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())
+    assert width / height == pytest.approx(ratio, rel=0.01)
+    reveal = tmp_path / "deck.html"
+    assert CliRunner().invoke(main, ["slides", "sigmoid", "-o", str(reveal), "--aspect", aspect]).exit_code == 0
+    size = re.search(r"width: (\d+), height: (\d+)", reveal.read_text()).groups()
+    assert int(size[0]) / int(size[1]) == pytest.approx(ratio, rel=0.01)
