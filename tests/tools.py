@@ -35,18 +35,6 @@ def pdf_page_text(pdf: Path, page: int) -> str:
     return out.stdout
 
 
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
 def browser_page(url: str):
     """A Playwright page on the system Chromium (never `playwright install`), opened at url; every
     request the page makes is listed in ``page.requests``.  A context manager."""
@@ -55,10 +43,13 @@ def browser_page(url: str):
     need("chromium")
     from playwright.sync_api import sync_playwright
 
+    from derive.pictures import CHROMIUM_FLAGS
+
     @contextlib.contextmanager
     def opened():
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_FLAGS)
+            flags = list(CHROMIUM_FLAGS)  # derive's own, for its screenshots
+            browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=flags)
             try:
                 page = browser.new_page()
                 page.requests = []

@@ -17,6 +17,7 @@ from typing import Any
 
 from derive.render import register, walk
 from derive.render.beamer import PER_FRAME, builds, default_title
+from derive.render.html import RENDER as KATEX
 from derive.render.html import _asset, _attribute, _sides, inline, katex_css
 
 STYLE = """
@@ -35,18 +36,9 @@ STYLE = """
 .reveal h2.frame-title { font-size: 0.9em; }
 """
 
-RENDER = """
-for (const cell of document.querySelectorAll("[data-tex]")) {
-  try {
-    const display = cell.classList.contains("math");
-    katex.render(cell.dataset.tex, cell, {displayMode: display, throwOnError: true, strict: "error"});
-  } catch (err) {
-    const shown = document.createElement("span");
-    shown.className = "katex-error";
-    shown.textContent = String(err.message || err) + ": " + cell.dataset.tex;
-    cell.replaceChildren(shown);
-  }
-}
+RENDER = (
+    KATEX
+    + """
 // one scale per slide: every column's lines at the size at which the widest of them fits its column
 // (measured again after each change: KaTeX's layout does not shrink exactly in proportion)
 function fit(slide) {
@@ -68,6 +60,7 @@ Reveal.on("ready", () => document.fonts.ready.then(() => {
 Reveal.initialize({hash: true, history: false, transition: "none", controls: true, progress: true,
                    width: WIDTH, height: HEIGHT, margin: 0.04});
 """
+)
 
 
 def _reveal_asset(name: str) -> str:
