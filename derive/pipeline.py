@@ -151,6 +151,9 @@ def clear_caches(sympy_too: bool = True) -> None:
     """Forget the verdicts, proofs and compiled functions computed so far (and SymPy's cache, by default)."""
     from sympy.core.cache import clear_cache
 
+    from derive import simplest
+
+    simplest.simplest.cache_clear()
     output_form.analyse.cache_clear()
     check.prove_equal.cache_clear()
     compute.compiled.cache_clear()

@@ -10,6 +10,8 @@ left as evaluated, and simplify runs only on derivatives of at most ``SIMPLIFY_M
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from sympy import (
     Expr,
     Function,
@@ -44,6 +46,7 @@ MOVES = (
 """The moves tried, in order of preference: (rule name, what the line says it does)."""
 
 
+@lru_cache(maxsize=1024)  # a pure function of its arguments; SymPy's own cache does not keep simplify's work
 def simplest(derivative: Expr, thorough: bool = True) -> tuple[Expr, int]:
     """The shortest of the derivative's forms and the index of its move in MOVES; without
     ``thorough`` only the cheap moves (1/σ·σ(1 - σ) is 1 - σ; a common factor taken out)."""
