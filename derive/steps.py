@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 from sympy import Derivative, Expr, Symbol
 
 from derive import board, piecewise
+from derive.compute import larger_than
 from derive.reasons import Reason, equation
 from derive.rules import ConstantRule, Rule, VariableRule, _OuterRule
-from derive.simplest import MOVES, improves, simplest
+from derive.simplest import MOVES, SIMPLEST_MAX_NODES, improves, simplest
 from derive.symbols import quantity_name
 
 
@@ -100,6 +101,8 @@ def simplest_steps(last: Step, derivative: Expr, thorough: bool) -> list[Step]:
     ``thorough`` (no output form follows) tries every move of derive.simplest; before an output
     form only the cheap ones, so the lecture's lines run on to g(1 - g) as they are.
     """
+    if larger_than(derivative, SIMPLEST_MAX_NODES):
+        return []  # nothing is tried on so large a derivative: no need to measure the line either
     shortest, move = simplest(derivative, thorough)
     if not improves(shortest, last.expr, thorough):
         return []
