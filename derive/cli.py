@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -277,7 +278,7 @@ def backward(
     if output is not None and not output.endswith(".py"):
         fail(f"{output}: the module must be a .py file")
     given = list(names)
-    command = " ".join(["derive backward", *(_quoted(t) for t in targets), "--framework", framework])
+    command = " ".join(["derive backward", *(shlex.quote(t) for t in targets), "--framework", framework])
     try:
         plans = []
         for target in targets:
@@ -294,12 +295,6 @@ def backward(
     from derive.files import write_atomic
 
     click.echo(f"wrote {write_atomic(output, source)}")
-
-
-def _quoted(text: str) -> str:
-    import shlex
-
-    return shlex.quote(text)
 
 
 @main.command(cls=TargetCommand)

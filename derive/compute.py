@@ -81,6 +81,23 @@ def real_at(function: Callable[..., Any], *args: Any) -> mpmath.mpf | None:
         return None
 
 
+def over_array(expr: Expr, arg: Symbol, xs: Any, dtype: str = "float64") -> Any:
+    """expr at every element of the NumPy array xs, computed in dtype, as generated code would: its
+    constants (√2, π) as Python floats, since NumPy's float64 scalars would lift a float32 formula to
+    float64; a function NumPy lacks (erf: math.erf takes one float) point by point."""
+    import numpy as np
+    from sympy import Float
+
+    as_code = expr.replace(lambda e: e.is_number and not e.is_Rational, lambda e: Float(e.evalf(20), 17))
+    function = compiled(as_code, (arg,), "numpy")
+    with np.errstate(all="ignore"):
+        try:
+            values = function(xs)
+        except TypeError:
+            values = np.vectorize(function, otypes=[dtype])(xs)
+        return np.broadcast_to(np.asarray(values, dtype=dtype), np.shape(xs))
+
+
 def solutions(equation: Expr, var: Symbol) -> list[Expr]:
     """Candidate roots of equation = 0 in var: a polynomial's in closed form, else solve's.
 

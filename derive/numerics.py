@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sympy import Expr, Float, Symbol
+from sympy import Expr, Symbol
 
-from derive.compute import compiled, real_at
+from derive.compute import compiled, over_array, real_at
 
 if TYPE_CHECKING:
     from derive.pipeline import Derivation
@@ -128,17 +128,7 @@ def formula_precision(expr: Expr, arg: Symbol, values: list[float], dtype: str) 
     rounded = [float(x) for x in xs.tolist()]
     precise = compiled(expr, arg, "mpmath")
     exact = [exact_value(precise, x) for x in rounded]  # a formula that cancels needs more than 50 digits
-    # √2, π as Python floats, as generated code writes them: NumPy's float64 scalars would make a
-    # float32 formula compute in float64
-    as_code = expr.replace(lambda e: e.is_number and not e.is_Rational, lambda e: Float(e.evalf(20), 17))
-    function = compiled(as_code, (arg,), "numpy")
-    with np.errstate(all="ignore"):
-        try:
-            values = function(xs)
-        except TypeError:  # a function NumPy lacks (erf: math.erf takes one float), point by point
-            values = np.vectorize(function, otypes=[dtype])(xs)
-        have = np.broadcast_to(np.asarray(values, dtype=dtype), xs.shape).tolist()
-    return _compare(rounded, have, exact, dtype)
+    return _compare(rounded, over_array(expr, arg, xs, dtype).tolist(), exact, dtype)
 
 
 def through_output(form: Expr, output: Symbol, g, slope, points: list[float], dtype: str) -> Precision:
@@ -152,16 +142,9 @@ def through_output(form: Expr, output: Symbol, g, slope, points: list[float], dt
         exact.append(exact_value(slope, x))
         y = exact_value(g, x)
         outputs.append(float(y) if y is not None else np.nan)
-    as_code = form.replace(lambda e: e.is_number and not e.is_Rational, lambda e: Float(e.evalf(20), 17))
-    function = compiled(as_code, (output,), "numpy")
-    with np.errstate(all="ignore"):
+    with np.errstate(over="ignore"):
         ys = np.array(outputs, dtype=dtype)
-        try:
-            values = function(ys)
-        except TypeError:
-            values = np.vectorize(function, otypes=[dtype])(ys)
-        have = np.broadcast_to(np.asarray(values, dtype=dtype), ys.shape).tolist()
-    return _compare(list(points), have, exact, dtype)
+    return _compare(list(points), over_array(form, output, ys, dtype).tolist(), exact, dtype)
 
 
 ADAPTIVE_DIGITS = (DIGITS, 2 * DIGITS, 4 * DIGITS, 8 * DIGITS, 16 * DIGITS)

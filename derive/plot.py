@@ -26,12 +26,12 @@ def z_range(derivation: Any) -> tuple[float, float]:
     every kink, padded by a quarter; never narrower than [-3, 3]."""
     import numpy as np
 
-    from derive.compute import compiled
+    from derive.compute import over_array
 
     z = derivation.variable
     values = _parameters(derivation)
     zs = np.linspace(-WIDEST, WIDEST, 2 * SAMPLES)
-    second = _values(compiled(derivation.derivative.diff(z).subs(values), (z,), "numpy"), zs)
+    second = over_array(derivation.derivative.diff(z).subs(values), z, zs)
     kinks = [float(k.at.subs(values)) for k in derivation.verdict.kinks]
     bending = np.where(np.isfinite(second), np.abs(second), 0.0)
     where = list(zs[bending > 0.01 * bending.max()]) if bending.max() > 0 else []
@@ -45,17 +45,6 @@ def _parameters(derivation: Any) -> dict:
     return dict.fromkeys(derivation.function.body.free_symbols - {derivation.variable}, 1.0)
 
 
-def _values(function, xs):
-    import numpy as np
-
-    with np.errstate(all="ignore"):
-        try:
-            out = function(xs)
-        except TypeError:  # a function NumPy lacks (erf): point by point
-            out = np.vectorize(function, otypes=[float])(xs)
-    return np.broadcast_to(np.asarray(out, dtype=float), xs.shape)
-
-
 def figure(derivations: Sequence[Any]):
     """A matplotlib figure: a row per derivation, g and g' in one panel, g' against g in the next."""
     import matplotlib
@@ -66,7 +55,7 @@ def figure(derivations: Sequence[Any]):
     import numpy as np
 
     from derive.board import board_form
-    from derive.compute import compiled
+    from derive.compute import over_array
     from derive.printing.latex import board_latex
     from derive.printing.text import board_text
     from derive.symbols import G
@@ -78,8 +67,8 @@ def figure(derivations: Sequence[Any]):
         values = _parameters(d)
         lo, hi = z_range(d)
         zs = np.linspace(lo, hi, SAMPLES)
-        g = _values(compiled(d.function.body.subs(values), (z,), "numpy"), zs)
-        slope = _values(compiled(d.derivative.subs(values), (z,), "numpy"), zs)
+        g = over_array(d.function.body.subs(values), z, zs)
+        slope = over_array(d.derivative.subs(values), z, zs)
         name = board_latex(z)
         left.plot(zs, g, label=f"$g({name})$", color="tab:blue")
         left.plot(zs, slope, label=f"$g'({name})$", color="tab:orange")
@@ -96,7 +85,7 @@ def figure(derivations: Sequence[Any]):
         if form is not None and not form.has(z):
             finite = g[np.isfinite(g)]
             gs = np.linspace(finite.min(), finite.max(), SAMPLES)
-            curve = _values(compiled(form.subs(values), (G,), "numpy"), gs)
+            curve = over_array(form.subs(values), G, gs)
             # in words, as the steps write it: matplotlib's mathtext has no cases environment
             label = f"g′ = {board_text(board_form(form.subs(values)))}"
             right.plot(gs, curve, color="tab:green", linewidth=1.5, label=label)

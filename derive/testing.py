@@ -82,15 +82,20 @@ def backward_points(target: str, dtype: str = "float64", var: str | None = None,
     """Where assert_backward tries a backward: |z| from 1e-8 to 700 on both sides (40 a decade's
     worth, log-spaced), 0, and each side of every kink (the nearest representable numbers and
     1e-6 away), rounded to dtype; points where g or g' overflows dtype are left out."""
+    from derive.pipeline import derive
+
+    d = derive(target, var=var)
+    return _points(d, dtype, _parameter_values(d, params))
+
+
+def _points(d, dtype: str, values: dict) -> list:
+    """backward_points for a derivation, its parameters at ``values``."""
     import mpmath
     import numpy as np
 
     from derive.compute import compiled, real_at
-    from derive.pipeline import derive
 
-    d = derive(target, var=var)
     z = d.variable
-    values = _parameter_values(d, params)
     magnitudes = np.logspace(-8, np.log10(700), 200)
     points = [0.0, *magnitudes.tolist(), *(-magnitudes).tolist()]
     for kink in d.verdict.kinks:
@@ -161,7 +166,7 @@ def assert_backward(
     z = d.variable
     values = _parameter_values(d, params)
     ordered = [values[s] for s in sorted(values, key=lambda s: s.name)]
-    xs = np.array(backward_points(target, dtype, var, params), dtype=dtype)
+    xs = np.array(_points(d, dtype, values), dtype=dtype)
     # the reference in its stable form (GELU's 1 + erf(u) as erfc(-u)): mpmath keeps only 40 digits
     slope = stable(d.derivative.subs(values))
     references = [(compiled(slope, z, "mpmath"), compiled(diff(slope, z), z, "mpmath"), "x")]

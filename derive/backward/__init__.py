@@ -20,6 +20,7 @@ from sympy import Expr, Piecewise, Pow, Symbol, count_ops, diff, factor
 from sympy.core.function import AppliedUndef
 
 from derive import check, registry
+from derive.backward.stable import stable, written_out
 from derive.errors import DeriveError
 
 if TYPE_CHECKING:
@@ -57,7 +58,6 @@ def plan(target: str, name: str | None = None, var: str | None = None, notation:
     """The backward pass of one activation: a library name, or an expression with ``name``."""
     from derive import derive
     from derive.activations import lookup
-    from derive.backward.stable import stable
     from derive.symbols import G
 
     d = derive(target, var, notation=notation)
@@ -82,7 +82,7 @@ def plan(target: str, name: str | None = None, var: str | None = None, notation:
         candidates = [form] if form.has(Piecewise) else _output_candidates(form)
         points = _outputs(function.body, x, values)
         chosen, precision = _best(candidates, G, points, values)
-        proof = check.prove_equal(_unstable(chosen).subs(G, function.body), d.derivative, x, domain=function.body)
+        proof = check.prove_equal(written_out(chosen).subs(G, function.body), d.derivative, x, domain=function.body)
         condition = _condition(parameters, form)
         kept = _kept(chosen, function.body, d.derivative, x, values)
     else:
@@ -96,7 +96,7 @@ def plan(target: str, name: str | None = None, var: str | None = None, notation:
         ways = (simplest(d.derivative)[0], d.derivative, factor(d.derivative), from_forward, simplest(from_forward)[0])
         candidates = list(dict.fromkeys(stable(c) for c in ways))
         chosen, precision = _best(candidates, x, grid(), values)
-        proof = check.prove_equal(_unstable(chosen), d.derivative, x, domain=function.body)
+        proof = check.prove_equal(written_out(chosen), d.derivative, x, domain=function.body)
         condition = "saving the input is valid for every input"
         kept = ()
     if not proof.ok:
@@ -126,27 +126,14 @@ def _kept(gradient: Expr, body: Expr, derivative: Expr, x: Symbol, values: dict)
     from derive.symbols import G
 
     # both in their stable forms: mpmath's log(1 + e^x) at 50 digits is 0 for x < -115
-    g = compiled(stable_form(body.subs(values)), x, "mpmath")
-    slope = compiled(stable_form(derivative.subs(values)), x, "mpmath")
+    g = compiled(stable(body.subs(values)), x, "mpmath")
+    slope = compiled(stable(derivative.subs(values)), x, "mpmath")
     form = gradient.subs(values)
     return tuple(through_output(form, G, g, slope, grid(), t) for t in ("float32", "float64"))
 
 
-def stable_form(e: Expr) -> Expr:
-    from derive.backward.stable import stable
-
-    return stable(e)
-
-
-def _unstable(e: Expr) -> Expr:
-    from derive.backward.stable import written_out
-
-    return written_out(e)
-
-
 def _output_candidates(form: Expr) -> list[Expr]:
     """The equal ways of writing F, rewritten for floating point, none dividing by the output."""
-    from derive.backward.stable import stable
     from derive.output_form.display import display_candidates
     from derive.symbols import G
 

@@ -50,6 +50,7 @@ def latex_text(text: str) -> str:
 
 
 def inline(expr: Any) -> str:
+    """Mathematics inside words: $...$ (LaTeX text, Markdown)."""
     from derive.printing.latex import board_latex
 
     return f"${board_latex(expr)}$"

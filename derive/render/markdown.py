@@ -6,13 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from derive.render import register, walk
-from derive.render.latex import line_latex
-
-
-def inline(expr: Any) -> str:
-    from derive.printing.latex import board_latex
-
-    return f"${board_latex(expr)}$"
+from derive.render.latex import inline, line_latex
 
 
 @register("markdown", ".md", "$$ blocks with the reasons typeset (GitHub, MathJax)")
