@@ -23,8 +23,9 @@ class Built:
 
     @property
     def overfull(self) -> list[str]:
-        """The log's Overfull \\hbox warnings: a line that runs off the slide."""
-        return [line for line in self.log.splitlines() if line.startswith("Overfull \\hbox")]
+        """The log's Overfull \\hbox and \\vbox warnings: a line that runs off the side of the slide, a
+        frame whose content runs off its foot."""
+        return [line for line in self.log.splitlines() if line.startswith(("Overfull \\hbox", "Overfull \\vbox"))]
 
 
 def compile_pdf(tex: Path, assets: tuple[Path, ...] = ()) -> Built:

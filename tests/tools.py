@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -33,6 +35,18 @@ def pdf_page_text(pdf: Path, page: int) -> str:
     need("pdftotext")
     out = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"], capture_output=True, text=True)
     return out.stdout
+
+
+def pdf_words(pdf: Path, page: int) -> list[tuple[float, float, float, str]]:
+    """Each word on a page as pdftotext -bbox finds it: (x, y, width, text), in points."""
+    need("pdftotext")
+    out = subprocess.run(
+        ["pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(pdf), "-"], capture_output=True, text=True
+    )
+    found = re.findall(
+        r'<word xMin="([0-9.]+)" yMin="([0-9.]+)" xMax="([0-9.]+)" yMax="[0-9.]+">([^<]*)</word>', out.stdout
+    )
+    return [(float(x0), float(y0), float(x1) - float(x0), html.unescape(text)) for x0, y0, x1, text in found]
 
 
 def browser_page(url: str):

@@ -8,6 +8,7 @@ expressions.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sympy import Derivative, Expr, S
@@ -27,6 +28,11 @@ class BoardLatexPrinter(LatexPrinter):
         "derivative_style": "frac",
         # write (f(z))^2 rather than f^2(z), as the lecture's (g(z))^2
         "parenthesize_function_powers": True,
+        # the sum set over two rows, broken at the + or - that halves it (see breakable_sum): a slide's
+        # line too wide to read at the smallest readable size
+        "break_sum": None,
+        "break_rows": 2,
+        "break_top": False,  # the broken sum is the whole line: its first row on the line's baseline
     }
 
     def __init__(self, settings: dict[str, Any] | None = None) -> None:
@@ -34,6 +40,8 @@ class BoardLatexPrinter(LatexPrinter):
         self._printed: dict[tuple, str] = {}
 
     def _print(self, expr: Any, **kwargs: Any) -> str:
+        if expr is self._settings["break_sum"]:
+            return self._print_broken_sum(expr)
         # a sub-expression prints the same wherever it stands (brackets are the parent's): print
         # it once per line; a chain's line repeats the same sub-trees many times
         try:
@@ -51,6 +59,19 @@ class BoardLatexPrinter(LatexPrinter):
         return board.join_signed(
             [(sign, self._term(t) if sign == "-" else self._print(t)) for sign, t in board.signed_terms(expr)]
         )
+
+    def _print_broken_sum(self, expr: Expr) -> str:
+        """The sum over ``break_rows`` rows, each about as wide as the others (split at the + and - signs
+        between its terms); the rows after the first indented, their signs binary ({}- b); top-aligned
+        when the sum is the whole line, so that '=' stays with the first row."""
+        parts = [(sign, self._term(t) if sign == "-" else self._print(t)) for sign, t in board.signed_terms(expr)]
+        widths = [visible_width(text) for _, text in parts]
+        rows = [
+            board.join_signed(chunk) if i == 0 else "{}" + " ".join(f"{sign} {text}" for sign, text in chunk)
+            for i, chunk in enumerate(_balanced(parts, widths, self._settings["break_rows"]))
+        ]
+        top = "[t]" if self._settings["break_top"] else ""
+        return r"\begin{aligned}%s&%s\end{aligned}" % (top, r"\\&\quad ".join(rows))
 
     def _term(self, e: Expr) -> str:
         """A term after a minus sign: a sum must be bracketed."""
@@ -166,6 +187,84 @@ class BoardLatexPrinter(LatexPrinter):
         if known is not None and known.sympy_prints or expr.func.__name__ == "Piecewise":
             return None
         return self._hprint_Function(expr.func.__name__)
+
+
+def visible_width(tex: str) -> int:
+    """About how wide ``tex`` is set, in characters: what is written, not the commands that place it; a
+    fraction as wide as the wider of its numerator and denominator."""
+    at = tex.find(r"\frac{")
+    if at >= 0:
+        numerator, after = _braced(tex, at + len(r"\frac"))
+        denominator, rest = _braced(tex, after)
+        wider = max(visible_width(numerator), visible_width(denominator))
+        return visible_width(tex[:at]) + wider + visible_width(tex[rest:])
+    tex = re.sub(r"\\(left|right|displaystyle|quad|cdot)\b", "", tex)
+    tex = re.sub(r"\\[A-Za-z]+", "x", tex)  # \sigma, \tanh: about one letter's worth
+    return len(re.sub(r"[{}\s^_]", "", tex))
+
+
+def _braced(tex: str, start: int) -> tuple[str, int]:
+    """The group opening at tex[start] ('{'), without its braces, and the index after it."""
+    depth = 0
+    for i in range(start, len(tex)):
+        depth += {"{": 1, "}": -1}.get(tex[i], 0)
+        if depth == 0:
+            return tex[start + 1 : i], i + 1
+    return tex[start + 1 :], len(tex)
+
+
+def _balanced(parts: list, widths: list[int], rows: int) -> list[list]:
+    """``parts`` in at most ``rows`` consecutive runs, none much wider than an even share (greedy)."""
+    share = sum(widths) / rows
+    runs: list[list] = [[]]
+    filled = 0.0
+    for part, width in zip(parts, widths, strict=True):
+        if runs[-1] and len(runs) < rows and filled + width / 2 > share * len(runs):
+            runs.append([])
+        runs[-1].append(part)
+        filled += width
+    return runs
+
+
+def breakable_sum(expr: Expr) -> Expr | None:
+    """Where a line can break: its outermost sum, found through brackets, negations, a quotient's
+    numerator where it is twice as wide as the denominator (the quotient rule's) and the widest factor of a product
+    (½(a + b)); never inside a function's argument. None when there is none."""
+    while not expr.is_Add:
+        quotient = board.as_quotient(expr) if expr.is_Mul else None
+        if isinstance(expr, board.Group):
+            expr = expr.args[0]
+        elif quotient is not None:
+            numerator, denominator = (visible_width(board_latex(part)) for part in quotient)
+            if numerator < 2 * denominator:  # its halves would be no narrower than the denominator
+                return None
+            expr = quotient[0]
+        elif expr.is_Mul:
+            expr = max(expr.args, key=lambda f: visible_width(board_latex(f)))
+        else:
+            return None
+    return expr if len(expr.args) > 1 else None
+
+
+def broken_latex(expr: Expr, rows: int = 2) -> str | None:
+    """The line with its outermost sum (``breakable_sum``) set over ``rows`` rows; None when it has no
+    sum or fewer terms than rows."""
+    target = breakable_sum(expr)
+    if target is None or len(target.args) < rows:
+        return None
+    return BoardLatexPrinter({"break_sum": target, "break_rows": rows, "break_top": target is expr}).doprint(expr)
+
+
+def line_choices(expr: Expr, most: int = 3) -> list[str]:
+    """The ways to set a line, widest first: on one row, then its outermost sum over 2, ..., ``most`` rows."""
+    out = [board_latex(expr)]
+    for rows in range(2, most + 1):
+        broken = broken_latex(expr, rows)
+        if broken is None:
+            break
+        if broken != out[-1]:  # a dominant term keeps its row: three rows can come out as two
+            out.append(broken)
+    return out
 
 
 def board_latex(expr: Expr, **settings: Any) -> str:

@@ -1,4 +1,4 @@
-"""Beamer slides that build one line at a time, as the lecture's frame does.
+r"""Beamer slides that build one line at a time, as the lecture's frame does.
 
 Each target is a column; two columns make a frame.  Within a column the
 definition (the lines of g) appears at once, then one line a build; the
@@ -11,28 +11,65 @@ down as a whole, so nothing runs off the slide.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from derive.render import register, walk
-from derive.render.latex import aligned_row, notes_latex, reason_latex
+from derive.render import Line, register, walk
+from derive.render.latex import aligned_row, latex_text, notes_latex, reason_latex
 
 PREAMBLE = r"""\documentclassASPECT{beamer}
 \usepackage{amsmath}
 \usepackage{graphicx}
 \setbeamertemplate{navigation symbols}{}
 \setbeamersize{text margin left=0.4cm, text margin right=0.4cm}
-% a column wider than its half of the slide, or taller than the frame, is scaled down to fit
-\newsavebox{\derivebox}
-\newcommand{\derivefit}[2]{%
-  \sbox{\derivebox}{#2}%
-  \ifdim\wd\derivebox>\linewidth
-    \sbox{\derivebox}{\resizebox{\linewidth}{!}{\usebox{\derivebox}}}%
-  \fi
-  \ifdim\dimexpr\ht\derivebox+\dp\derivebox\relax>#1
-    \sbox{\derivebox}{\resizebox{!}{#1}{\usebox{\derivebox}}}%
-  \fi
-  \usebox{\derivebox}}
+\makeatletter
+% One scale per frame. Before a frame, each column's lines are measured as they will be set
+% (\derivemeasure); \derivescale becomes the largest scale at which every column fits its width and
+% the frame's height. Never below \deriveminimum, the readable size (footnotesize, 8 pt, of the
+% 11 pt body): a line that would need less is set over two rows, broken at a top-level + or -
+% (\derivechoice), and two columns that still would are given a frame each.
+\newsavebox{\derivetrial}
+\newsavebox{\derivemeasured}
+\newdimen\derivelimit
+\newdimen\derivewidth
+\newdimen\deriveneeds
+\newdimen\derivescale
+\newdimen\deriveheight \deriveheight=0.72\textheight
+\newdimen\deriveminimum \deriveminimum=MINIMUMpt
+\def\deriveoffset{0}
+\def\derivebuild#1{\the\numexpr\deriveoffset+#1\relax}
+\def\derivefactor{\strip@pt\derivescale}
+% \derivesetlimit{column width}{widest left side}: how wide a right side may be at the readable size
+\newcommand{\derivesetlimit}[2]{%
+  \derivewidth=#1\relax
+  \sbox{\derivetrial}{$\displaystyle #2 = {}$}%
+  \derivelimit=\dimexpr\derivewidth*1000/MILLES-\wd\derivetrial\relax}
+% \derivechoice{one row}{two rows}: a right side on one row, unless it is too wide at the readable size
+% (the two are chosen as braced arguments: an & skipped by a conditional inside an alignment is an error)
+\newcommand{\derivechoice}[2]{%
+  \sbox{\derivetrial}{$\displaystyle #1$}%
+  \ifdim\wd\derivetrial>\derivelimit\expandafter\@firstoftwo\else\expandafter\@secondoftwo\fi{#2}{#1}}
+% \derivefits{length}{room}: \derivescale lowered (globally) to room/length where the length exceeds the room
+\newcommand{\derivefits}[2]{%
+  \deriveneeds=#1\relax
+  \ifdim\deriveneeds>#2\relax
+    \deriveneeds=\dimexpr 1pt*#2/\deriveneeds\relax
+    \ifdim\deriveneeds<\derivescale \global\derivescale=\deriveneeds\fi
+  \fi}
+% \derivemeasure{column width}{widest left side}{lines}{notes}: the lines measured as the frame sets
+% them (\onslide keeps a hidden line's room), in the frame's height less what the notes under them take
+\newcommand{\derivemeasure}[4]{\begingroup
+  \derivesetlimit{#1}{#2}%
+  \sbox{\derivemeasured}{#3}%
+  \sbox{\derivetrial}{\parbox{\derivewidth}{\centering #4}}%
+  \derivefits{\wd\derivemeasured}{\derivewidth}%
+  \derivefits{\dimexpr\ht\derivemeasured+\dp\derivemeasured\relax}{\dimexpr\deriveheight-\ht\derivetrial-\dp\derivetrial\relax}%
+  \endgroup}
+\makeatother
 """
+
+MINIMUM = 0.727
+r"""The readable minimum, as a scale of the 11 pt body: \\footnotesize's 8 pt."""
 
 PER_FRAME = 2
 
@@ -56,38 +93,166 @@ def builds(derivation: Any) -> list[int]:
     return out
 
 
-def frame(derivations: Sequence[Any], title: str, reasons: bool = False) -> str:
-    """One frame: a column per derivation, each column building after the one before; the verdict's
-    notes under a column once it is complete; with ``reasons`` each line's rule and reason in small
-    type below it, on the same build."""
-    width = f"{0.98 / len(derivations):.2f}"
-    columns, first = [], 1
-    for d in derivations:
-        shown = builds(d)
-        rows = []
-        for line, build in zip(walk(d), shown, strict=True):
-            rows.append(f"\\onslide<{first + build - 1}->{{{aligned_row(line)}}}")
-            if reasons:
-                rows.append(f"\\onslide<{first + build - 1}->{{& {reason_latex(line)}}}")
-        math = "$\\displaystyle\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}$"
-        last = first + shown[-1] - 1
-        notes = "".join(f"\n\\onslide<{last}->{{\\par\\footnotesize {note}\\par}}" for note in notes_latex(d))
-        columns.append(
-            f"\\begin{{column}}{{{width}\\textwidth}}\n\\centering\n"
-            f"\\onslide<{first}->{{\\textbf{{{d.function.title}}}}}\\\\[1ex]\n"
-            f"\\derivefit{{0.72\\textheight}}{{{math}}}{notes}\n\\end{{column}}"
+COLUMN_NAMES = ("i", "ii")
+r"""The TeX names of a frame's columns' lines (\derivecolumni, \derivecolumnii): one per PER_FRAME."""
+
+MOST_PARTS = 3
+"""A column too tall for its frame at the readable size continues on up to this many frames."""
+
+_PARTS = {2: "two", 3: "three"}
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A column's lines on one frame: the whole column, or one part of a column that continues.r"""
+
+    derivation: Any
+    name: str  # its lines are the TeX macro \derivecolumn<name>
+    lines: tuple[tuple[Line, int], ...]  # each line with its build, counted from the piece's first
+    continued: bool = False  # a part after the first: its heading says so
+    last: bool = True  # the verdict's notes go under the last part
+
+    @property
+    def builds(self) -> int:
+        return self.lines[-1][1]
+
+    @property
+    def left_side(self) -> str:
+        """The widest left side (g'(z) beside g(z)), for the room left to the right sides."""
+        return max((line.lhs or "" for line, _ in self.lines), key=len)
+
+
+def whole(derivation: Any, name: str) -> Piece:
+    return Piece(derivation, name, tuple(zip(walk(derivation), builds(derivation), strict=True)))
+
+
+def parts(derivation: Any, name: str, count: int) -> list[Piece] | None:
+    """The column in ``count`` parts, split between builds into runs of about as many lines; None when
+    it has fewer builds than that."""
+    by_build: dict[int, list[Line]] = {}
+    for line, build in whole(derivation, name).lines:
+        by_build.setdefault(build, []).append(line)
+    groups = list(by_build.values())
+    if len(groups) < count:
+        return None
+    total = sum(map(len, groups))
+    runs: list[list[list[Line]]] = [[]]
+    seen = 0
+    for i, group in enumerate(groups):
+        left = len(groups) - i  # builds still to place, runs still to open: every run gets one
+        if runs[-1] and (seen >= total * len(runs) / count or left == count - len(runs)):
+            runs.append([])
+        runs[-1].append(group)
+        seen += len(group)
+    label = _PARTS[count]
+    return [
+        Piece(
+            derivation,
+            f"{name}{label}{'abc'[k]}",
+            tuple((line, b) for b, group in enumerate(run, start=1) for line in group),
+            continued=k > 0,
+            last=k == len(runs) - 1,
         )
-        first += shown[-1]
+        for k, run in enumerate(runs)
+    ]
+
+
+def _lines(piece: Piece, reasons: bool) -> str:
+    r"""A piece's lines as one aligned block, each on its build (counted from the piece's first, so the
+    same lines serve beside another column and on a frame of their own); a right side that can break
+    at a top-level + or - offers each setting, widest first, to \derivechoice.r"""
+    from derive.printing.latex import line_choices
+
+    rows = []
+    for line, build in piece.lines:
+        *wider, rhs = line_choices(line.step.expr)
+        for choice in reversed(wider):  # \derivechoice{one row}{\derivechoice{two rows}{three rows}}
+            rhs = f"\\derivechoice{{{choice}}}{{{rhs}}}"
+        rows.append(f"\\onslide<\\derivebuild{{{build}}}->{{{aligned_row(line, rhs=rhs)}}}")
+        if reasons:
+            rows.append(f"\\onslide<\\derivebuild{{{build}}}->{{& {reason_latex(line)}}}")
+    return "$\\displaystyle\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}$"
+
+
+def _define(pieces: Sequence[Piece], reasons: bool) -> str:
+    return "".join(f"\\def\\derivecolumn{p.name}{{{_lines(p, reasons)}}}\n" for p in pieces)
+
+
+def _notes(piece: Piece) -> list[str]:
+    """What goes under the piece: the verdict's notes, small, under the column's last part.r"""
+    return [f"\\par\\footnotesize {n}\\par" for n in notes_latex(piece.derivation)] if piece.last else []
+
+
+def _column(piece: Piece, width: str, offset: int) -> str:
+    """A column of a frame: its heading, its lines at the frame's scale, the verdict's notes once complete.r"""
+    below = "".join(f"\n\\onslide<\\derivebuild{{{piece.builds}}}->{{{n}}}" for n in _notes(piece))
+    heading = latex_text(piece.derivation.function.title) + (" (continued)" if piece.continued else "")
     return (
+        f"\\begin{{column}}{{{width}\\textwidth}}\n\\def\\deriveoffset{{{offset}}}\\centering\n"
+        f"\\onslide<\\derivebuild{{1}}->{{\\textbf{{{heading}}}}}\\\\[1ex]\n"
+        # inside a column \textwidth is the column's own width
+        f"\\derivesetlimit{{\\linewidth}}{{{piece.left_side}}}%\n"
+        f"\\scalebox{{\\derivefactor}}{{\\derivecolumn{piece.name}}}{below}\n\\end{{column}}"
+    )
+
+
+def _frame(pieces: Sequence[Piece], title: str) -> str:
+    """A frame of the pieces side by side at the scale last measured; the log says which (tests read it).r"""
+    width = f"{0.98 / len(pieces):.2f}"
+    offsets = [sum(p.builds for p in pieces[:i]) for i in range(len(pieces))]
+    names = ", ".join(p.derivation.name + (" (continued)" if p.continued else "") for p in pieces)
+    return (
+        f"\\typeout{{derive: frame scale \\derivefactor\\space for {names}}}\n"
         f"\\begin{{frame}}{{{title}}}\n\\begin{{columns}}[T,onlytextwidth]\n"
-        + "\n".join(columns)
+        + "\n".join(_column(p, width, offset) for p, offset in zip(pieces, offsets, strict=True))
         + "\n\\end{columns}\n\\end{frame}"
     )
 
 
+def _measure(pieces: Sequence[Piece], width: str) -> str:
+    r"""TeX that sets \derivescale: the largest at which each piece fits a column of ``width``.r"""
+    return "\\global\\derivescale=1pt\n" + "\n".join(
+        f"\\derivemeasure{{{width}\\textwidth}}{{{p.left_side}}}{{\\derivecolumn{p.name}}}{{{''.join(_notes(p))}}}"
+        for p in pieces
+    )
+
+
+def _alone(derivation: Any, name: str, title: str, reasons: bool, count: int = 1) -> str:
+    """The column on frames of its own: whole if it fits at the readable size, else continued over two
+    frames, else three (at the largest scale at which they fit, the log saying so).r"""
+    pieces = [whole(derivation, name)] if count == 1 else parts(derivation, name, count)
+    if pieces is None:  # too few builds to split further
+        return ""
+    frames = "\n".join(f"{_measure(pieces, '0.98')}\n{_frame([p], title)}" for p in pieces)
+    more = _alone(derivation, name, title, reasons, count + 1) if count < MOST_PARTS else ""
+    defined = _define(pieces, reasons) if count > 1 else ""
+    if not more:
+        return f"{defined}{frames}"
+    return f"{defined}{_measure(pieces, '0.98')}\n\\ifdim\\derivescale<\\deriveminimum\n{more}\n\\else\n{frames}\n\\fi"
+
+
+def frame(derivations: Sequence[Any], title: str, reasons: bool = False) -> str:
+    r"""The frames of up to PER_FRAME derivations: a column each, each building after the one before,
+    all at one scale, the largest at which they fit; the verdict's notes under a column once it is
+    complete; with ``reasons`` each line's rule and reason in small type below it, on the same build.
+
+    TeX measures the lines and decides, so that nothing is set below the readable minimum: a line too
+    wide is broken at a top-level + or - (\derivechoice); columns that still would not fit side by side
+    get a frame each; a column too tall for one frame continues on the next.r"""
+    columns = [whole(d, name) for d, name in zip(derivations, COLUMN_NAMES, strict=False)]
+    alone = "\n".join(_alone(p.derivation, p.name, title, reasons) for p in columns)
+    if len(columns) == 1:
+        return f"{_define(columns, reasons)}{alone}"
+    together = _frame(columns, title)
+    return (
+        f"{_define(columns, reasons)}{_measure(columns, '0.49')}\n"
+        f"\\ifdim\\derivescale<\\deriveminimum\n{alone}\n\\else\n{together}\n\\fi"
+    )
+
+
 def plot_frame(derivations: Sequence[Any], image: str) -> str:
-    """A frame with the plots of a frame's derivations (a PDF beside the deck)."""
-    names = " and ".join(d.function.title for d in derivations)
+    """A frame with the plots of a frame's derivations (a PDF beside the deck).r"""
+    names = " and ".join(latex_text(d.function.title) for d in derivations)
     return (
         f"\\begin{{frame}}{{{names}: $g$ and $g'$}}\n\\centering\n"
         f"\\includegraphics[height=0.82\\textheight,width=\\linewidth,keepaspectratio]{{{image}}}\n\\end{{frame}}"
@@ -117,5 +282,6 @@ def render(
         frames.append(frame(derivations[i : i + PER_FRAME], title, reasons))
         if plots:
             frames.append(plot_frame(derivations[i : i + PER_FRAME], plots[n]))
-    preamble = PREAMBLE.replace("ASPECT", ASPECTS[aspect])
+    preamble = PREAMBLE.replace("ASPECT", ASPECTS[aspect]).replace("MINIMUM", str(MINIMUM))
+    preamble = preamble.replace("MILLES", str(round(MINIMUM * 1000)))
     return preamble + "\\begin{document}\n" + "\n\n".join(frames) + "\n\\end{document}\n"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,12 +20,13 @@ def line_latex(line: Line) -> str:
     return f"{line.lhs} = {rhs}" if line.lhs else f"= {rhs}"
 
 
-def aligned_row(line: Line, reasons: bool = False) -> str:
+def aligned_row(line: Line, reasons: bool = False, rhs: str | None = None) -> str:
     """A line as a row of an alignment: 'g(z) &= rhs', or '&= rhs' after the first line of a quantity;
-    with ``reasons``, its rule and reason typeset small in a column of their own."""
+    with ``reasons``, its rule and reason typeset small in a column of their own; ``rhs``, the right side
+    as the caller sets it (Beamer's choice of one row or two)."""
     from derive.printing.latex import board_latex
 
-    rhs = board_latex(line.step.expr)
+    rhs = board_latex(line.step.expr) if rhs is None else rhs
     row = f"{rhs} &" if not line.relation else f"{line.lhs or ''} &= {rhs}"  # an identity's side: left of '='
     return f"{row} && {reason_latex(line)}" if reasons else row
 
@@ -45,8 +48,20 @@ _TEXT_ESCAPES = str.maketrans(
 
 
 def latex_text(text: str) -> str:
-    """Words set as LaTeX text, its special characters escaped."""
-    return text.translate(_TEXT_ESCAPES)
+    """Words set as LaTeX text, its special characters escaped and Greek letters set as mathematics
+    (pdflatex has no β in text: 'Softplus with β')."""
+    return re.sub("[\u03b1-\u03c9\u0391-\u03a9]", _greek, text.translate(_TEXT_ESCAPES))
+
+
+def _greek(match: re.Match) -> str:
+    name = unicodedata.name(match.group()).split()[-1].lower().replace("lamda", "lambda")
+    if match.group().isupper():
+        name = name.capitalize()  # \Gamma ... \Omega; a capital LaTeX writes as Latin (A, B) is left as it is
+        return f"$\\{name}$" if name in _GREEK_CAPITALS else match.group()
+    return f"$\\{name}$" if name != "omicron" else "o"
+
+
+_GREEK_CAPITALS = {"Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Upsilon", "Phi", "Psi", "Omega"}
 
 
 def inline(expr: Any) -> str:
@@ -88,7 +103,8 @@ def render(items: Sequence[Any], environment: str = "align*", standalone: bool =
     if not standalone:
         return "\n\n".join(block(item, environment, reasons) for item in items)
     sections = "\n".join(
-        f"\\section*{{{item.section_title}}}\n{block(item, environment, reasons)}\n" + "\n\n".join(notes_latex(item))
+        f"\\section*{{{latex_text(item.section_title)}}}\n{block(item, environment, reasons)}\n"
+        + "\n\n".join(notes_latex(item))
         for item in items
     )
     return (

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from tools import need, pdf_page_text
+from tools import need, pdf_page_text, pdf_words
 
 from derive import derive
+from derive.activations import LIBRARY
 from derive.cli import main
 from derive.pictures import pdf_pages
 from derive.render import beamer, render, walk
@@ -63,18 +65,68 @@ def test_lecture_log_has_no_overfull_box(deck, tmp_path):
     assert built.overfull == []
 
 
-@pytest.mark.parametrize("targets", [["gelu_tanh", "bent_identity", "selu"], ["mish"]])
-def test_any_targets_fit_the_slide(tmp_path, targets):
-    need("pdflatex")
-    tex = tmp_path / "deck.tex"
-    derivations = [derive(t) for t in targets]
-    tex.write_text(render(derivations, "beamer"))
-    built = compile_pdf(tex)
+def frame_scales(log: str) -> list[tuple[float, str]]:
+    """Each frame's scale and targets, as the deck's TeX reports them in its log."""
+    found = re.findall(r"^derive: frame scale ([0-9.]+) for (.+)$", log, flags=re.MULTILINE)
+    return [(float(scale), names) for scale, names in found]
+
+
+def equals_signs(pdf: Path, page: int) -> list[tuple[float, float]]:
+    """Each '=' on the page as (x, width): its width is the size it is set at."""
+    return [(x, width) for x, _, width, text in pdf_words(pdf, page) if text == "="]
+
+
+def test_both_lecture_columns_are_set_at_one_readable_scale(deck):
+    built = compile_pdf(deck)
+    ((scale, names),) = frame_scales(built.log)
+    assert names == "sigmoid, tanh" and beamer.MINIMUM <= scale < 1
+    # the PDF itself: every '=' of the last build, in either column, the same width, and that width
+    # the scale times the width of an '=' on a frame set at full size (softplus's)
+    signs = equals_signs(built.pdf, 10)
+    middle = 160  # a 4:3 Beamer page is 364 pt wide; the columns split at its middle
+    # six lines a column (pdftotext can join one '=' to its neighbour: at least five found in each)
+    assert len([x for x, _ in signs if x < middle]) >= 5 and len([x for x, _ in signs if x > middle]) >= 5
+    widths = [w for _, w in signs]
+    assert max(widths) / min(widths) < 1.005
+    full = compile_pdf(write_deck(deck.parent / "full.tex", ["softplus"]))
+    assert frame_scales(full.log)[0][0] == 1
+    assert widths[0] / equals_signs(full.pdf, 1)[0][1] == pytest.approx(scale, rel=0.01)
+
+
+def test_the_quotient_rules_numerator_is_broken_at_its_minus(deck):
+    # build 7 shows tanh's quotient-rule line: its two d/dz are on two rows of the numerator
+    words = pdf_words(deck.with_suffix(".pdf"), 7)
+    assert len({round(y) for x, y, _, text in words if text == "dz" and x > 160}) == 2
+
+
+def write_deck(tex: Path, targets: list[str], **options) -> Path:
+    tex.write_text(render([derive(t) for t in targets], "beamer", **options))
+    return tex
+
+
+@pytest.mark.parametrize("aspect", ["4:3", "16:9"])
+def test_every_library_frame_is_readable_and_fits(tmp_path, aspect):
+    """Every function of the library on slides: no frame below the readable minimum, nothing off the
+    slide, and each line still one build (a column continued on another frame keeps its builds)."""
+    need("pdflatex", "pdfinfo")
+    targets = [entry.name for entry in LIBRARY]
+    built = compile_pdf(write_deck(tmp_path / "deck.tex", targets, aspect=aspect))
     assert built.overfull == []
-    frames = -(-len(targets) // 2)
-    columns = [beamer.builds(d)[-1] for d in derivations]
-    want = sum(sum(columns[i : i + 2]) for i in range(0, len(columns), 2))
-    assert pdf_pages(built.pdf) == want and tex.read_text().count("\\begin{frame}") == frames
+    scales = frame_scales(built.log)
+    assert {n.removesuffix(" (continued)") for _, names in scales for n in names.split(", ")} == set(targets)
+    assert min(s for s, _ in scales) >= beamer.MINIMUM, [x for x in scales if x[0] < beamer.MINIMUM]
+    assert pdf_pages(built.pdf) == sum(beamer.builds(derive(t))[-1] for t in targets)
+
+
+def test_a_column_too_tall_continues_on_the_next_frame():
+    d = derive("gelu_tanh")
+    pieces = beamer.parts(d, "i", 3)
+    assert [line for p in pieces for line, _ in p.lines] == list(walk(d))  # every line once, in order
+    assert all(p.lines[0][1] == 1 for p in pieces)  # each part builds from its own first build
+    assert [p.continued for p in pieces] == [False, True, True] and [p.last for p in pieces] == [False, False, True]
+    # the definition's lines (g) appear together, at the first build of the first part
+    assert [b for line, b in pieces[0].lines if line.step.quantity == "g"] == [1, 1]
+    assert beamer.parts(derive("2*z"), "i", 3) is None  # fewer builds (2) than parts
 
 
 def test_second_order_title():

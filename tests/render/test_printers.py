@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from conftest import normalise_latex
 from sympy import Abs, Derivative, Eq, Function, Ne, Symbol, asinh, atanh, erf, exp, log, sqrt, tanh
 
-from derive import board, registry
+from derive import board, derive, registry
+from derive.activations import LIBRARY
 from derive.functions import logit, sigmoid
-from derive.printing.latex import board_latex
+from derive.printing.latex import board_latex, line_choices, visible_width
 from derive.printing.text import board_text
+from derive.render import walk
 
 z = Symbol("z", real=True)
 u = Symbol("u")
@@ -55,3 +60,47 @@ def test_sympys_own_names_where_the_registry_gives_none():
     assert board_latex(erf(z)) == r"\operatorname{erf}(z)"
     assert board_latex(asinh(z)) == r"\operatorname{arsinh}(z)"
     assert board_text(atanh(z)) == "atanh(z)"
+
+
+# --- lines broken for slides --------------------------------------------------
+
+# what breaking adds: the aligned block, its first row's '&', each later row's '\\&\quad {}'
+LAYOUT = re.compile(r"\\begin\{aligned\}(\[t\])?&|\\end\{aligned\}|\\\\&\\quad \{\}")
+
+
+@pytest.mark.parametrize("name", [entry.name for entry in LIBRARY])
+def test_a_broken_line_says_what_the_one_row_line_says(name):
+    """Breaking a line over rows changes where its terms stand, never what they are; each way has one
+    row more than the one before."""
+    for line in walk(derive(name)):
+        one_row, *broken = line_choices(line.step.expr)
+        for rows, choice in enumerate(broken, start=2):
+            assert normalise_latex(LAYOUT.sub("", choice)) == normalise_latex(one_row)
+            assert choice.count(r"\\&\quad {}") == rows - 1
+
+
+def test_the_quotient_rule_breaks_in_its_numerator_at_the_minus():
+    line = list(walk(derive("tanh")))[2]  # g'(z) = ((e^z + e^-z) d/dz(...) - (e^z - e^-z) d/dz(...)) / (...)^2
+    one_row, two_rows = line_choices(line.step.expr)
+    # the numerator's bracket holds the two rows; the denominator is as it was
+    assert two_rows.startswith(r"\frac{\left(\begin{aligned}&")
+    assert two_rows.endswith(r"\end{aligned}\right)}{\left(e^{z} + e^{-z}\right)^{2}}")
+    first, second = two_rows.split(r"\\&\quad {}")
+    assert first.count(r"\frac{d}{d z}") == second.count(r"\frac{d}{d z}") == 1 and second.startswith("- ")
+
+
+def test_a_sum_is_broken_where_it_is_whole_line_and_top_aligned():
+    expr = board.board_form(1 - tanh(z) ** 2)
+    assert line_choices(expr) == [
+        r"1 - \left(\tanh(z)\right)^{2}",
+        r"\begin{aligned}[t]&1\\&\quad {}- \left(\tanh(z)\right)^{2}\end{aligned}",
+    ]
+    assert line_choices(board.board_form(g * sigmoid(z))) == [r"g(z) \sigma(z)"]  # no sum: nowhere to break
+    # a numerator no wider than its denominator: breaking it would leave the line as wide
+    rearranged = list(walk(derive("sigmoid")))[4].step.expr  # 1/(1 + e^-z) · ((1 + e^-z - 1)/(1 + e^-z))
+    assert len(line_choices(rearranged)) == 1
+
+
+def test_visible_width_counts_what_is_written():
+    assert visible_width(r"\frac{1}{1 + e^{-z}}") == visible_width("1 + e^{-z}") == 5
+    assert visible_width(r"\left(\sigma(z)\right)") == 6
