@@ -139,6 +139,10 @@ def board_form(e: Expr) -> Expr:
             first = next((t for t in terms if not t.could_extract_minus_sign()), None)
             if first is not None:
                 terms = [first, *(t for t in terms if t is not first)]
+        if terms[-1].is_Number and terms[-1].is_positive and not any(t.is_polynomial() for t in terms[:-1]):
+            # beside functions a constant comes first, as in 1 + e^{-z} and 1 + βz(1 - σ(βz)); beside
+            # powers of the variable it keeps its place in descending degrees (z² + 1, 4g² + 4g + 5)
+            terms = [terms[-1], *terms[:-1]]
         return Add(*[board_form(t) for t in terms], evaluate=False)
     if e.is_Mul:
         return _board_mul(e)

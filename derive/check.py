@@ -38,7 +38,7 @@ from sympy.functions.elementary.hyperbolic import HyperbolicFunction
 
 from derive import board, piecewise, registry
 from derive.compute import expanded_terms, larger_than, real_number
-from derive.functions import sigmoid
+from derive.functions import cbrt, sigmoid
 from derive.symbols import g_function, quantity_name
 
 if TYPE_CHECKING:
@@ -90,25 +90,39 @@ def step_value(expr: Expr, definitions: Mapping[Expr, Expr]) -> Expr:
 
 @lru_cache(maxsize=2048)  # a proof is a pure function of its arguments; frozen, so safe to share
 def prove_equal(
-    lhs: Expr, rhs: Expr, var: Symbol, points: int = 30, digits: int = 50, domain: Expr | None = None
+    lhs: Expr,
+    rhs: Expr,
+    var: Symbol,
+    points: int = 30,
+    digits: int = 50,
+    domain: Expr | None = None,
+    within: tuple[float, float] | None = None,
 ) -> Proof:
     """A proof that lhs = rhs as functions of var, or a failure with where they differ.
 
     ``domain``: the function the two sides derive from; numbers decide only where it is real
     (acosh z for z ≥ 1: elsewhere its derivative's two forms differ across a branch cut).
+    ``within``: the interval where the two must agree (a branch of a piecewise function), when not
+    the whole line; numbers are taken there.
     """
     lhs, rhs = _inverse_pairs(lhs), _inverse_pairs(rhs)
     difference = lhs - rhs
     if difference.has(Piecewise, *registry.by_pieces()):
         # simplify's boolean algebra is slow and seldom closes these: split the line instead
         proof = _by_intervals(difference, var)
-        return proof if proof is not None else _numeric(lhs, rhs, var, points, digits, domain)
+        return proof if proof is not None else _numeric(lhs, rhs, var, points, digits, domain, within)
     closing = _closing_tactic(_tactics_for(lhs, rhs, difference), difference)
-    return Proof("symbolic", closing) if closing is not None else _numeric(lhs, rhs, var, points, digits, domain)
+    if closing is not None:
+        return Proof("symbolic", closing)
+    return _numeric(lhs, rhs, var, points, digits, domain, within)
 
 
 def _tactics_for(lhs: Expr, rhs: Expr, difference: Expr) -> tuple[tuple[str, Callable[[Expr], Expr], int], ...]:
     """The tactics worth trying on this difference, in order."""
+    if difference.has(cbrt):
+        # the real cube root (sign·|x|^(1/3)) has no algebra SymPy's tactics use: on Cardano's root of
+        # a cubic they only expand for minutes (tanh's triple angle); numbers decide
+        return ()
     # simplify does not denest radicals of radicals (the bent identity's form): there, numbers decide
     tactics = CHEAP_TACTICS if _nested_radical(difference) else TACTICS
     skipped = set()
@@ -181,8 +195,17 @@ def _closing_tactic(tactics: tuple[tuple[str, Callable[[Expr], Expr], int], ...]
     return None
 
 
-def _numeric(lhs: Expr, rhs: Expr, var: Symbol, points: int, digits: int, domain: Expr | None = None) -> Proof:
-    """lhs = rhs at ``points`` random points of [-6, 6] (parameters in [0.5, 2]) with mpmath at ``digits``.
+def _numeric(
+    lhs: Expr,
+    rhs: Expr,
+    var: Symbol,
+    points: int,
+    digits: int,
+    domain: Expr | None = None,
+    within: tuple[float, float] | None = None,
+) -> Proof:
+    """lhs = rhs at ``points`` random points of [-6, 6] (of its part ``within``; parameters in
+    [0.5, 2]) with mpmath at ``digits``.
 
     Points within 10^-3 of a kink, points where either side cannot be evaluated (a singularity)
     and points where ``domain`` is not real are skipped; the error is relative to |rhs|
@@ -196,6 +219,7 @@ def _numeric(lhs: Expr, rhs: Expr, var: Symbol, points: int, digits: int, domain
     params = sorted(set().union(*(e.free_symbols for e in sides)) - {var}, key=str)
     f = lambdify([var, *params], sides, modules="mpmath")
     rng = random.Random(1)
+    low, high = (-6.0, 6.0) if within is None else (max(within[0], -6.0), min(within[1], 6.0))
     kinks = piecewise.condition_roots(lhs - rhs, var)
     worst = mpmath.mpf(0)
     tried = used = 0
@@ -203,7 +227,7 @@ def _numeric(lhs: Expr, rhs: Expr, var: Symbol, points: int, digits: int, domain
         tolerance = mpmath.mpf(10) ** (-(digits * 2 // 3))
         while used < points and tried < points * 10:
             tried += 1
-            z0 = mpmath.mpf(rng.uniform(-6, 6))
+            z0 = mpmath.mpf(rng.uniform(low, high))
             if any(abs(z0 - k) < 1e-3 for k in kinks):
                 continue
             values = [mpmath.mpf(rng.uniform(0.5, 2.0)) for _ in params]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sympy import Add, Expr, Function, Pow, S, Symbol, erf, exp, log, pi, sqrt
+from sympy import Abs, Add, Expr, Function, Pow, Rational, S, Symbol, erf, exp, log, pi, sign, sqrt
 from sympy import erfc as sympy_erfc
 
 
@@ -127,3 +127,44 @@ class erfc(Function):  # noqa: N801
         return f"{printer._module_format('math.erfc')}({printer._print(self.args[0])})"
 
     _numpycode = _pythoncode  # NumPy has no erfc: callers that need arrays apply it point by point
+
+
+class cbrt(Function):  # noqa: N801
+    """The real cube root: ∛x for every real x, -∛|x| below 0 (SymPy's x^(1/3) is the principal, complex
+    root there). Cardano's formula needs it where the cube's radicand changes sign (tanh's triple angle)."""
+
+    nargs = 1
+
+    @classmethod
+    def eval(cls, x: Expr) -> Expr | None:
+        if x.is_nonnegative:
+            return Pow(x, Rational(1, 3))
+        if x.is_negative and x.is_number:
+            return -Pow(-x, Rational(1, 3))
+        return None
+
+    def fdiff(self, argindex: int = 1) -> Expr:
+        return 1 / (3 * cbrt(self.args[0]) ** 2)
+
+    def _eval_is_real(self):
+        return self.args[0].is_real
+
+    def _eval_power(self, exponent: Expr) -> Expr | None:
+        return self.args[0] if exponent == 3 else None
+
+    def _eval_evalf(self, prec):
+        x = self.args[0]._eval_evalf(prec)
+        return None if x is None else (sign(x) * Abs(x) ** Rational(1, 3))._eval_evalf(prec)
+
+    def _mpmathcode(self, printer) -> str:
+        # mpmath.cbrt is the principal root (complex below 0): the real one through |x|, x bound once
+        x = Symbol("cbrt_argument")
+        mp = printer._module_format
+        body = f"{mp('mpmath.sign')}({printer._print(x)})*{mp('mpmath.cbrt')}(abs({printer._print(x)}))"
+        return f"(lambda {printer._print(x)}: {body})({printer._print(self.args[0])})"
+
+    def _numpycode(self, printer) -> str:
+        return f"{printer._module_format('numpy.cbrt')}({printer._print(self.args[0])})"
+
+    def _pythoncode(self, printer) -> str:
+        return f"{printer._module_format('math.cbrt')}({printer._print(self.args[0])})"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sympy import Expr, Symbol
+from sympy import Expr, Symbol, count_ops
 
 from derive import check, compute, output_form, rules, steps
 from derive.errors import DeriveError, StepCheckError
@@ -44,7 +44,10 @@ def _derive(target: str | Expr, var: str | None, order: int, on_failure: str, no
     derivative = tree.derivative  # an UnknownRule anywhere in the tree raises CannotDifferentiateError here
     lines = steps.definition_steps(function.head, function.body, z) + steps.derivative_steps(tree)  # steps
     verdict = output_form.analyse(function.body, derivative, z)  # output form
-    lines += steps.simplest_steps(lines[-1], derivative, thorough=verdict.form is None)
+    # every move of derive.simplest where no output form follows, or where it is longer than g' (a
+    # cubic's cube roots): a teacher writes g' at its simplest first; the lecture's run on to g(1 - g)
+    long_form = verdict.form is not None and count_ops(verdict.form.expr) > count_ops(derivative)
+    lines += steps.simplest_steps(lines[-1], derivative, thorough=verdict.form is None or long_form)
     if verdict.form is not None:
         lines += output_form.output_steps(verdict.form, function.body, z)
     derivatives = [derivative]

@@ -20,7 +20,7 @@ import sympy
 from sympy import Expr, Ne, S
 from sympy.codegen.cfunctions import expm1, log1p
 
-from derive.functions import erfc, logit, sigmoid, softplus
+from derive.functions import cbrt, erfc, logit, sigmoid, softplus
 
 
 @dataclass(frozen=True)
@@ -115,6 +115,8 @@ FUNCTIONS: tuple[KnownFunction, ...] = (
         torch="torch.erfc",
         jax="jax.scipy.special.erfc",
     ),
+    # printed only: the real cube root of Cardano's formula (the printers set it as a radical, ∛u)
+    KnownFunction("cbrt", cbrt, text="∛", latex=r"\sqrt[3]", numpy="numpy.cbrt", jax="jax.numpy.cbrt"),
     KnownFunction(  # printed only: code's stable log(1 + e^u) (the parser's softplus is the library's)
         "softplus",
         softplus,

@@ -7,11 +7,27 @@ SymPy's ``solve`` inverts y = g(z), on small expressions only (it can run for mi
 
 from __future__ import annotations
 
-from sympy import Expr, Poly, Rational, Symbol, cancel, count_ops, degree, exp, expand, factor, solve, sqrt, together
+from sympy import (
+    Expr,
+    Mul,
+    Poly,
+    Rational,
+    Symbol,
+    cancel,
+    count_ops,
+    degree,
+    exp,
+    expand,
+    factor,
+    factor_list,
+    solve,
+    sqrt,
+    together,
+)
 
 from derive import registry
 from derive.compute import larger_than, solvable
-from derive.functions import sigmoid
+from derive.functions import cbrt, sigmoid
 from derive.output_form.method import Method
 from derive.symbols import G
 
@@ -43,10 +59,16 @@ def inversion_candidates(body: Expr, derivative: Expr, var: Symbol) -> list[Expr
 
 
 def _cubic_root(body: Expr, var: Symbol) -> Expr | None:
-    """The real root z of g(z) = y for a rational g whose numerator of g - y is a cubic in z with
-    a constant p > 0 after the shift z = t - b/(3a) (one real root, so g is one-to-one): Cardano's
-    t = u - p/(3u), u = ∛(-q/2 + √(q²/4 + p³/27)), the radicand positive.  SymPy's solve writes
-    the same root as four terms of nested radicals; here the cube root is named once."""
+    """The real root z of g(z) = y for a rational g whose numerator of g - y is a cubic in z with one
+    real root for every y: Cardano's t = u - p/(3u) after the shift z = t - b/(3a), where
+    u³ = -q/2 + s and s² = q²/4 + p³/27 (either square root gives the same t).  SymPy's solve writes
+    the same root as four terms of nested radicals; here the cube root is named once.
+
+    Two cases are taken: p > 0 for every y (s = √(...), the radicand positive, its principal cube
+    root the real one), and a discriminant that is a square in y (s a polynomial, no |...|): tanh's
+    triple angle z(3 + z²)/(1 + 3z²), where p changes sign and u³ with it, takes real cube roots,
+    t = ∛(-q/2 + s) + ∛(-q/2 - s), since their product is -p/3.
+    """
     if not body.is_rational_function(var):
         return None
     numerator = together(body - G).as_numer_denom()[0]
@@ -56,13 +78,27 @@ def _cubic_root(body: Expr, var: Symbol) -> Expr | None:
     shift = -b / (3 * a)
     p = cancel((3 * a * c - b**2) / (3 * a**2))
     q = cancel((2 * b**3 - 9 * a * b * c + 27 * a**2 * d) / (27 * a**3))
-    # p > 0 for every y: the radicand is positive and its principal cube root the real one.  Where p
-    # changes sign (tanh's triple angle, z(3 + z²)/(1 + 3z²)) the real root needs sign(A)·|A|^{1/3},
-    # which the checker splits into pieces for minutes: not offered
-    if not p.is_positive:
-        return None
-    u = (factor(-q / 2) + sqrt(expand(q**2 / 4 + p**3 / 27))) ** Rational(1, 3)
+    discriminant = expand(q**2 / 4 + p**3 / 27)
+    if p.is_positive:
+        u = (factor(-q / 2) + sqrt(discriminant)) ** Rational(1, 3)
+    else:
+        s = _square_root(discriminant)
+        if s is None:  # p changes sign, and no root without |...|: the checker would split it for minutes
+            return None
+        # u·v = -p/3 with v³ = -q/2 - s: two real cube roots, t = u + v, each radicand factored
+        u, v = cbrt(factor(-q / 2 + s)), cbrt(factor(-q / 2 - s))
+        return u + v + shift
     return u - p / (3 * u) + shift
+
+
+def _square_root(e: Expr) -> Expr | None:
+    """A polynomial s with s² = e, when e (a polynomial in y) is a square; None otherwise."""
+    if not e.is_polynomial(G):
+        return None
+    coefficient, factors = factor_list(e, G)
+    if coefficient.is_negative or any(k % 2 for _, k in factors):
+        return None
+    return sqrt(coefficient) * Mul(*(f ** (k // 2) for f, k in factors))
 
 
 def _peeled_inverse(body: Expr, var: Symbol) -> dict[Expr, Expr] | None:

@@ -25,8 +25,10 @@ def find_output_form(
     var: Symbol,
     interval: tuple[float, float] = (-3.0, 3.0),
     methods: tuple[str, ...] | None = None,
+    within: tuple[float, float] | None = None,
 ) -> OutputForm | None:
-    """F with derivative = F(body) on the interval (the line by default), or None when no method finds one."""
+    """F with derivative = F(body), or None when no method finds one: sampled on ``interval``, proved
+    on ``within`` (a piecewise function's branch: its interval) or else on the whole line."""
     samples = sample(body, derivative, var, interval)
     for method in METHODS:
         if methods is not None and method.name not in methods:
@@ -43,6 +45,6 @@ def find_output_form(
             chosen = next((w for w in ways if holds(w, samples)), candidate)
             # proved as its step will be: a root of a cubic (Cardano's) can be the right branch at the
             # sample points and another elsewhere; the proof is cached for the step
-            if check.prove_equal(chosen.subs(G, body), derivative, var, domain=body).ok:
+            if check.prove_equal(chosen.subs(G, body), derivative, var, domain=body, within=within).ok:
                 return OutputForm(chosen, method.name)
     return None

@@ -128,7 +128,7 @@ def _piecewise(pw: Piecewise, derivative: Expr, var: Symbol) -> Verdict:
         lo, hi = max(start, -4.0), min(end, 4.0)
         if hi - lo < 0.02:
             lo, hi = (start, start + 3) if where.end == oo else (hi - 3, hi)
-        form = find_output_form(expr, diff(expr, var), var, (lo, hi))
+        form = find_output_form(expr, diff(expr, var), var, (lo, hi), within=(start, end))
         if form is None:
             return Verdict("not found", kinks=kinks)
         ends = [limit(expr, var, where.start, "+"), limit(expr, var, where.end, "-")]
@@ -151,9 +151,10 @@ def _piecewise(pw: Piecewise, derivative: Expr, var: Symbol) -> Verdict:
 
 
 def _merged(branches: list[tuple[Expr, Expr]], samples) -> Expr | None:
-    """One formula in |g| for all branches, when there is one (softsign: (1 - |g|)²)."""
+    """One formula for all branches, when there is one: a branch's own where the range of g needs no
+    more (g ≥ 0: no |g|), else in |g| (softsign: (1 - |g|)²)."""
     for f, _ in branches:
-        candidate = f.subs(G, Abs(G))
-        if holds(candidate, samples):
-            return candidate
+        for candidate in (f, f.subs(G, Abs(G))):
+            if holds(candidate, samples):
+                return candidate
     return None

@@ -173,6 +173,10 @@ class BoardLatexPrinter(LatexPrinter):
     def _print_Min(self, expr: Expr, exp: str | None = None) -> str:
         return self._application(r"\min", ", ".join(self._print(a) for a in expr.args), exp)
 
+    def _print_cbrt(self, expr: Expr, exp: str | None = None) -> str:
+        tex = r"\sqrt[3]{%s}" % self._print(expr.args[0])  # as a cube root that is a power
+        return tex if exp is None else r"\left(%s\right)^{%s}" % (tex, exp)
+
     # SymPy routes these through their own printers; the board writes them f(x)
     _print_erf = _print_Function
     _print_log = _print_Function

@@ -119,6 +119,9 @@ class BoardTextPrinter(StrPrinter):
 
     _print_Max = _print_Min = _print_Function
 
+    def _print_cbrt(self, expr: Expr) -> str:
+        return "∛" + self._atomic(expr.args[0])  # as a cube root that is a power: ∛(1 + y)
+
 
 def board_text(expr: Expr) -> str:
     """One-line Unicode text of a board expression."""

@@ -19,6 +19,21 @@ def test_a_sum_keeps_the_order_it_is_written_in():
     assert board.total(S.Zero, z) == z and board.total(board.total(z, S.One), a).args == (z, S.One, a)
 
 
+@pytest.mark.parametrize(
+    "expr, constant_first",
+    [
+        (exp(z) + 1, True),  # 1 + e^z: a constant before the functions beside it
+        (z * (1 - tanh(a * z)) + 1, True),  # 1 + z(1 - tanh(az)), as swish's last line
+        (z**2 + 1, False),  # a polynomial in descending degrees: z² + 1
+        (4 * z**2 + 4 * z + sqrt(z) + 5, False),  # beside powers of z the constant keeps its place
+        (1 - a * z**2, True),  # a positive term first: 1 - az², not -az² + 1
+    ],
+)
+def test_a_sum_is_written_as_a_teacher_writes_it(expr, constant_first):
+    terms = board.board_form(expr).args
+    assert terms[0 if constant_first else -1].is_Number
+
+
 def test_negation_and_quotient_shapes():
     minus = board.neg(sin(z))
     assert board.as_negation(minus) == sin(z) and board.neg(minus) == sin(z)

@@ -52,7 +52,8 @@ def test_latex_names_come_from_the_registry(entry):
 @pytest.mark.parametrize("entry", [e for e in registry.FUNCTIONS if e.text], ids=lambda e: e.name)
 def test_text_names_come_from_the_registry(entry):
     applied = entry.function(u) if entry.function not in registry.by_pieces() else entry.function(u, z)
-    assert board_text(applied).startswith(entry.text + "(")
+    # a name is applied with brackets, σ(u); a radical sign (∛) stands before a letter as √ does
+    assert board_text(applied).startswith(entry.text + ("(" if entry.text.isalpha() else ""))
 
 
 def test_sympys_own_names_where_the_registry_gives_none():
