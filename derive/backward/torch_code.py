@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sympy import Expr
+from sympy import Expr, Mul, Symbol
 from sympy.printing.pytorch import TorchPrinter
 
 from derive.backward import Plan, register
-from derive.backward.code import CodeMixin, docstring, formulas, guard, module, used
+from derive.backward.code import CodeMixin, docstring, formulas, guard, in_code, module, used
+from derive.backward.in_place import Statements
 
 
 class DeriveTorchPrinter(CodeMixin, TorchPrinter):
@@ -31,15 +32,34 @@ class DeriveTorchPrinter(CodeMixin, TorchPrinter):
         u = self._print(expr.args[0])  # log(1 + e^u) = logaddexp(u, 0): no overflow, no threshold
         return f"{self._module_format('torch.logaddexp')}({u}, {self._settings['like']}.new_zeros(()))"
 
+    def _print_cbrt(self, expr: Expr) -> str:
+        u = self._print(expr.args[0])  # torch has no cbrt, and a negative base to the power 1/3 is nan
+        return f"({self._module_format('torch.sign')}({u})*{self._module_format('torch.abs')}({u})**(1/3))"
+
 
 def _class_name(name: str) -> str:
     return "".join(part.capitalize() for part in name.split("_")) + "Function"
 
 
+def _statements(
+    plan: Plan, printer: DeriveTorchPrinter, expr: Expr, like: str, name: str | None = None
+) -> tuple[list[str], str]:
+    """expr (in derive's symbols) as in-place statements, and the name of the tensor that holds it."""
+    printer._settings["like"] = like
+    tensors = frozenset(Symbol(n, real=True) for n in ("x", "y", "grad"))
+    statements = Statements(printer, tensors)
+    name = statements.result(in_code(plan, expr), name)
+    printer._settings["like"] = "x"
+    return statements.lines, name
+
+
 def _function(plan: Plan, printer: DeriveTorchPrinter) -> list[str]:
-    keep, forward, gradient = formulas(plan, printer)
+    keep, _, gradient = formulas(plan, printer)
     names = [p.name for p in plan.parameters]
     cls = _class_name(plan.name)
+    forward, y = _statements(plan, printer, plan.forward, "x", "y")
+    backward, dx = _statements(plan, printer, Mul(Symbol("grad", real=True), plan.gradient), keep)
+    nones = ["None"] * len(names)
     lines = [
         "",
         "",
@@ -48,16 +68,20 @@ def _function(plan: Plan, printer: DeriveTorchPrinter) -> list[str]:
         "",
         "    @staticmethod",
         f"    def forward(ctx, {', '.join(['x', *names])}):",
-        f"        y = {forward}",
+        *[f"        {line}" for line in forward],
         f"        ctx.save_for_backward({keep})",
         *[f"        ctx.{n} = {n}" for n in (p.name for p in used(plan, plan.gradient))],
-        "        return y",
+        f"        return {y}",
         "",
         "    @staticmethod",
         "    def backward(ctx, grad):",
         f"        ({keep},) = ctx.saved_tensors",
         *[f"        {p.name} = ctx.{p.name}" for p in used(plan, plan.gradient)],
-        f"        return {', '.join([f'grad * ({gradient})', *['None'] * len(names)])}",
+        "        if torch.is_grad_enabled():  # double backward: out of place, so autograd can differentiate it",
+        f"            return {', '.join([f'grad * ({gradient})', *nones])}",
+        "        # in place on the tensors made here: one allocation, fewer passes over memory",
+        *[f"        {line}" for line in backward],
+        f"        return {', '.join([dx, *nones])}",
         "",
         "",
         f"def {plan.name}({', '.join(['x', *(f'{p.name}={p.default!r}' for p in plan.parameters)])}):",

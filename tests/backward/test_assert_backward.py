@@ -104,3 +104,24 @@ def test_an_autograd_function_and_a_custom_vjp_are_checked_as_they_run():
 def test_saving_the_output_of_a_function_without_an_output_form_is_refused():
     with pytest.raises(AssertionError, match="no output form"):
         assert_backward(lambda grad, y: grad, "gelu", saves="output")
+
+
+@pytest.mark.parametrize("framework", ["torch", "jax", "numpy"])
+def test_a_backward_through_real_cube_roots_keeps_only_the_output(tmp_path, framework):
+    """tanh's triple angle: its output form takes two real cube roots (Cardano's, radicands of either
+    sign); each framework's code gets the real root (torch has no cbrt, and (-8)**(1/3) is nan)."""
+    import importlib.util
+
+    from derive.backward import module_source, plan
+
+    target = "z*(3+z**2)/(1+3*z**2)"
+    path = tmp_path / f"triple_{framework}.py"
+    path.write_text(module_source([plan(target, name="triple")], framework, "derive backward"))
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.SAVES == {"triple": "output"}
+    fn = module.triple_backward if framework == "numpy" else module.triple
+    saves = {"saves": "output"} if framework == "numpy" else {}
+    for dtype in ("float64", "float32"):
+        assert assert_backward(fn, target, dtype=dtype, **saves) > 300

@@ -79,6 +79,13 @@ def test_console_script_installed():
     assert r.returncode == 0 and '"steps"' in r.stdout
 
 
+def test_readme_module_is_the_tools_output():
+    readme = (ROOT / "README.md").read_text()
+    command = "derive backward softplus leaky_relu --framework torch"
+    shown = readme.split(f"This is `{command}`, in full:\n\n```python\n")[1].split("```\n")[0]
+    assert shown == CliRunner().invoke(main, command.split()[1:]).output
+
+
 def test_readme_table_is_the_tools_output():
     readme = (ROOT / "README.md").read_text()
     shown = readme.split("<!-- table: derive table -->\n")[1].split("<!-- end table -->")[0]
