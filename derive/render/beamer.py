@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from string import ascii_lowercase
 from typing import Any
 
 from derive.render import Line, register, walk
-from derive.render.latex import aligned_row, latex_text, notes_latex, reason_latex
+from derive.render.latex import aligned_row, latex_text, notes_latex, reason_text
 
 PREAMBLE = r"""\documentclassASPECT{beamer}
 \usepackage{amsmath}
@@ -49,6 +50,12 @@ PREAMBLE = r"""\documentclassASPECT{beamer}
 \newcommand{\derivechoice}[2]{%
   \sbox{\derivetrial}{$\displaystyle #1$}%
   \ifdim\wd\derivetrial>\derivelimit\expandafter\@firstoftwo\else\expandafter\@secondoftwo\fi{#2}{#1}}
+% \derivereason{text}: a line's rule and reason under it, wrapped where wider than a right side may be
+% at the readable size (so a long reason never sets the frame's scale below it)
+\newcommand{\derivereason}[1]{%
+  \sbox{\derivetrial}{#1}%
+  \ifdim\wd\derivetrial>\derivelimit\expandafter\@firstoftwo\else\expandafter\@secondoftwo\fi
+  {\parbox[t]{\derivelimit}{\raggedright #1}}{\usebox{\derivetrial}}}
 % \derivefits{length}{room}: \derivescale lowered (globally) to room/length where the length exceeds the room
 \newcommand{\derivefits}[2]{%
   \deriveneeds=#1\relax
@@ -96,10 +103,11 @@ def builds(derivation: Any) -> list[int]:
 COLUMN_NAMES = ("i", "ii")
 r"""The TeX names of a frame's columns' lines (\derivecolumni, \derivecolumnii): one per PER_FRAME."""
 
-MOST_PARTS = 3
+MOST_PARTS = 4
 """A column too tall for its frame at the readable size continues on up to this many frames."""
 
-_PARTS = {2: "two", 3: "three"}
+_COUNTS = ("one", "two", "three", "four", "five", "six")
+r"""Counts as words, for the TeX names of a column's parts (\derivecolumnithreeb: the second of three)."""
 
 
 @dataclass(frozen=True)
@@ -144,11 +152,11 @@ def parts(derivation: Any, name: str, count: int) -> list[Piece] | None:
             runs.append([])
         runs[-1].append(group)
         seen += len(group)
-    label = _PARTS[count]
+    label = _COUNTS[count - 1]
     return [
         Piece(
             derivation,
-            f"{name}{label}{'abc'[k]}",
+            f"{name}{label}{ascii_lowercase[k]}",
             tuple((line, b) for b, group in enumerate(run, start=1) for line in group),
             continued=k > 0,
             last=k == len(runs) - 1,
@@ -170,7 +178,7 @@ def _lines(piece: Piece, reasons: bool) -> str:
             rhs = f"\\derivechoice{{{choice}}}{{{rhs}}}"
         rows.append(f"\\onslide<\\derivebuild{{{build}}}->{{{aligned_row(line, rhs=rhs)}}}")
         if reasons:
-            rows.append(f"\\onslide<\\derivebuild{{{build}}}->{{& {reason_latex(line)}}}")
+            rows.append(f"\\onslide<\\derivebuild{{{build}}}->{{& \\derivereason{{{reason_text(line)}}}}}")
     return "$\\displaystyle\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}$"
 
 

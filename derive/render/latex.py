@@ -71,10 +71,14 @@ def inline(expr: Any) -> str:
     return f"${board_latex(expr)}$"
 
 
+def reason_text(line: Line) -> str:
+    """A line's rule and reason as small LaTeX text, its mathematics typeset."""
+    return f"\\footnotesize [{latex_text(line.step.rule)}] {line.why.fill(inline, latex_text)}"
+
+
 def reason_latex(line: Line) -> str:
-    """A line's rule and reason, small, in text mode with its mathematics typeset."""
-    rule = latex_text(line.step.rule)
-    return f"\\text{{\\footnotesize [{rule}] {line.why.fill(inline, latex_text)}}}"
+    """A line's rule and reason, small, as text inside mathematics (a column of an alignment)."""
+    return f"\\text{{{reason_text(line)}}}"
 
 
 def notes_latex(item: Any) -> list[str]:

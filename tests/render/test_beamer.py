@@ -104,13 +104,14 @@ def write_deck(tex: Path, targets: list[str], **options) -> Path:
     return tex
 
 
-@pytest.mark.parametrize("aspect", ["4:3", "16:9"])
-def test_every_library_frame_is_readable_and_fits(tmp_path, aspect):
+@pytest.mark.parametrize("aspect, reasons", [("4:3", False), ("16:9", False), ("4:3", True)])
+def test_every_library_frame_is_readable_and_fits(tmp_path, aspect, reasons):
     """Every function of the library on slides: no frame below the readable minimum, nothing off the
-    slide, and each line still one build (a column continued on another frame keeps its builds)."""
+    slide, and each line still one build (a column continued on another frame keeps its builds);
+    with the reasons under the lines too (a long reason wraps)."""
     need("pdflatex", "pdfinfo")
     targets = [entry.name for entry in LIBRARY]
-    built = compile_pdf(write_deck(tmp_path / "deck.tex", targets, aspect=aspect))
+    built = compile_pdf(write_deck(tmp_path / "deck.tex", targets, aspect=aspect, reasons=reasons))
     assert built.overfull == []
     scales = frame_scales(built.log)
     assert {n.removesuffix(" (continued)") for _, names in scales for n in names.split(", ")} == set(targets)
