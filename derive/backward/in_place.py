@@ -102,22 +102,30 @@ class Statements:
         return self._fold(signed, {"+": ("add", "add_"), "-": ("sub", "sub_")}, reverse={"-": "rsub"})
 
     def _mul(self, e: Expr) -> Value:
-        # the factors without a tensor multiplied first, as one scalar (-√2/2, not -1/2 then √2)
+        # the factors without a tensor multiplied first, as one scalar (-√2/2, not -1/2 then √2); a
+        # factor {c where condition; 0 otherwise} is c times the condition's mask (a boolean tensor),
+        # which the product reads as 0 and 1 (ReLU's grad·[y > 0]: no tensor of 0s and 1s made)
         scalars = [f for f in e.args if not f.free_symbols & self.tensors]
-        signed = [("*", Mul(*scalars))] if scalars else []
+        masks = [f for f in e.args if _mask(f) is not None and not _mask(f)[0].free_symbols & self.tensors]
+        scalars += [_mask(f)[0] for f in masks]
+        signed: list = [("*", Mul(*scalars))] if scalars and Mul(*scalars) != 1 else []
+        signed += [("*", Value(self.printer._print(_mask(f)[1]), tensor=True)) for f in masks]
         for factor in e.args:
-            if factor in scalars:
+            if factor in scalars or factor in masks:
                 continue
             if factor.is_Pow and factor.exp == -1:
                 signed.append(("/", factor.base))
             else:
                 signed.append(("*", factor))
+        if masks and not any(v for op, v in signed if not isinstance(v, Value) and v.free_symbols & self.tensors):
+            # nothing but masks and scalars: a tensor of the mask's values must be made for them
+            return self._made(self.printer._print(e))
         return self._fold(signed, {"*": ("mul", "mul_"), "/": ("div", "div_")}, reverse={})
 
     def _fold(self, signed: list, ops: dict, reverse: dict) -> Value:
         """Operands combined left to right by their operations, a tensor made here first where there is
         one (sums and products commute), every later operation in place on it."""
-        values = [(op, self.value(operand)) for op, operand in signed]
+        values = [(op, operand if isinstance(operand, Value) else self.value(operand)) for op, operand in signed]
         values.sort(key=lambda pair: (not pair[1].made, not pair[1].tensor))  # stable: order kept otherwise
         first_op = next(iter(ops))
         (op0, acc), rest = values[0], values[1:]
@@ -159,7 +167,19 @@ class Statements:
         return self._made(f"torch.{name}({arg.code})")
 
     def _where(self, e: Piecewise) -> Value:
-        """where(c, a, b) for two pieces, written into b when b was made here (torch.where's out=)."""
+        """A clamp where the pieces are one (ReLU6, hard sigmoid); else where(c, a, b) for two pieces,
+        written into b when b was made here (torch.where's out=)."""
+        bounds = _clamp(e, self.tensors)
+        if bounds is not None:
+            inner, low, high = bounds
+            value = self.value(inner)
+            limits = ", ".join(
+                f"{name}={self._scalar(v)}" for name, v in (("min", low), ("max", high)) if v is not None
+            )
+            if value.made:
+                self.lines.append(f"{value.code}.clamp_({limits})")
+                return value
+            return self._made(f"torch.clamp({value.code}, {limits})")
         if len(e.args) != 2 or not isinstance(e.args[1][1], BooleanTrue):
             return self._made(self.printer._print(e))
         (a, condition), (b, _) = e.args
@@ -190,3 +210,40 @@ class Statements:
         self.count += 1
         self.lines.append(f"{name} = {code}")
         return name
+
+
+def _mask(f: Expr) -> tuple[Expr, Expr] | None:
+    """(c, condition) for a piece {c where condition; 0 otherwise}, else None."""
+    if isinstance(f, Piecewise) and len(f.args) == 2:
+        (c, condition), (zero, otherwise) = f.args
+        if zero == 0 and isinstance(otherwise, BooleanTrue) and c != 0:
+            return c, condition
+    return None
+
+
+def _clamp(e: Piecewise, tensors: frozenset) -> tuple[Expr, Expr | None, Expr | None] | None:
+    """(u, low, high) when e is clamp(u, low, high): its last piece u increasing and linear in one
+    tensor t, every other piece a constant c where t ≤ a (or <) with c = u(a), or where t ≥ b with
+    c = u(b) (ReLU's {0 if x ≤ 0; x}, hard sigmoid's {0 if x ≤ -3; 1 if x ≥ 3; x/6 + 1/2})."""
+    *bounded, (inner, otherwise) = e.args
+    variables = inner.free_symbols & tensors
+    if not isinstance(otherwise, BooleanTrue) or len(variables) != 1 or not bounded:
+        return None
+    (t,) = variables
+    slope = inner.diff(t)
+    if not inner.is_polynomial(t) or not slope.is_number or not slope.is_positive:
+        return None
+    low = high = None
+    for value, condition in bounded:
+        if value.free_symbols & tensors or not condition.is_Relational or condition.lhs != t:
+            return None
+        at = condition.rhs
+        if at.free_symbols & tensors or (inner.subs(t, at) - value).simplify() != 0:
+            return None
+        if condition.rel_op in ("<", "<=") and low is None:
+            low = value
+        elif condition.rel_op in (">", ">=") and high is None:
+            high = value
+        else:
+            return None
+    return inner, low, high

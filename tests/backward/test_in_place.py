@@ -8,7 +8,7 @@ import re
 import pytest
 import torch
 from conftest import LIBRARY_NAMES
-from sympy import Mul, Symbol
+from sympy import Mul, Piecewise, Rational, Symbol
 
 from derive.backward import plan
 from derive.backward.code import in_code
@@ -64,3 +64,26 @@ def test_sigmoids_backward_makes_one_tensor_in_three_operations():
     statements = Statements(printer, frozenset(Symbol(n, real=True) for n in TENSORS))
     result = statements.result(in_code(p, Mul(Symbol("grad", real=True), p.gradient)))
     assert statements.lines == ["t0 = torch.rsub(y, 1)", "t0.mul_(grad)", "t0.mul_(y)"] and result == "t0"
+
+
+def statements_of(expr, like: str = "x") -> list[str]:
+    printer = DeriveTorchPrinter({"fully_qualified_modules": True, "like": like})
+    statements = Statements(printer, frozenset(Symbol(n, real=True) for n in TENSORS))
+    statements.result(expr)
+    return statements.lines
+
+
+def test_pieces_that_are_a_clamp_are_one():
+    x, y, grad = (Symbol(n, real=True) for n in TENSORS)
+    relu6 = Piecewise((0, x <= 0), (6, x >= 6), (x, True))
+    assert statements_of(relu6) == ["t0 = torch.clamp(x, min=0, max=6)"]
+    hard_sigmoid = Piecewise((0, x <= -3), (1, x >= 3), (x / 6 + Rational(1, 2), True))
+    assert statements_of(hard_sigmoid)[-1] == "t0.clamp_(min=0, max=1)"
+    # a jump is no clamp: {1 if x ≤ 0; x} is written with where
+    assert "clamp" not in "".join(statements_of(Piecewise((1, x <= 0), (x, True))))
+
+
+def test_a_zero_piece_is_a_mask_the_product_reads():
+    x, y, grad = (Symbol(n, real=True) for n in TENSORS)
+    relu_backward = grad * Piecewise((1, y > 0), (0, True))
+    assert statements_of(relu_backward, "y") == ["t0 = torch.mul(torch.gt(y, 0), grad)"]
