@@ -246,7 +246,9 @@ def merge_equal_factors(e: Expr) -> Expr:
             counts[f] = counts.get(f, 0) + 1
         if len(order) == len(node.args) or any(f.is_Number for f in order if counts[f] > 1):
             return node
-        return product(*[f if counts[f] == 1 else Pow(f, counts[f], evaluate=False) for f in order])
+        merged = [f if counts[f] == 1 else Pow(f, counts[f], evaluate=False) for f in order]
+        # numbers first, as written by hand: z·2z is 2z², not z²·2
+        return product(*[f for f in merged if f.is_Number], *[f for f in merged if not f.is_Number])
 
     return transform(e, visit)
 

@@ -112,13 +112,15 @@ r"""Counts as words, for the TeX names of a column's parts (\derivecolumnithreeb
 
 @dataclass(frozen=True)
 class Piece:
-    """A column's lines on one frame: the whole column, or one part of a column that continues.r"""
+    """A column's lines on one frame: the whole column, or one part of a column that continues."""
 
     derivation: Any
     name: str  # its lines are the TeX macro \derivecolumn<name>
     lines: tuple[tuple[Line, int], ...]  # each line with its build, counted from the piece's first
     continued: bool = False  # a part after the first: its heading says so
     last: bool = True  # the verdict's notes go under the last part
+    column: str = ""  # the column's TeX name: its lines' right sides are \deriveline<column><letters>
+    first: int = 0  # the index in the column of the piece's first line
 
     @property
     def builds(self) -> int:
@@ -131,7 +133,7 @@ class Piece:
 
 
 def whole(derivation: Any, name: str) -> Piece:
-    return Piece(derivation, name, tuple(zip(walk(derivation), builds(derivation), strict=True)))
+    return Piece(derivation, name, tuple(zip(walk(derivation), builds(derivation), strict=True)), column=name)
 
 
 def parts(derivation: Any, name: str, count: int) -> list[Piece] | None:
@@ -153,6 +155,7 @@ def parts(derivation: Any, name: str, count: int) -> list[Piece] | None:
         runs[-1].append(group)
         seen += len(group)
     label = _COUNTS[count - 1]
+    firsts = [sum(len(group) for run in runs[:k] for group in run) for k in range(len(runs))]
     return [
         Piece(
             derivation,
@@ -160,23 +163,44 @@ def parts(derivation: Any, name: str, count: int) -> list[Piece] | None:
             tuple((line, b) for b, group in enumerate(run, start=1) for line in group),
             continued=k > 0,
             last=k == len(runs) - 1,
+            column=name,
+            first=firsts[k],
         )
         for k, run in enumerate(runs)
     ]
 
 
-def _lines(piece: Piece, reasons: bool) -> str:
-    r"""A piece's lines as one aligned block, each on its build (counted from the piece's first, so the
-    same lines serve beside another column and on a frame of their own); a right side that can break
-    at a top-level + or - offers each setting, widest first, to \derivechoice.r"""
+def _line_name(column: str, index: int) -> str:
+    """The TeX name of a line's right side: \\derivelineia, ...ib, ..., ...iz, ...iaa (letters only)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = ascii_lowercase[rest] + letters
+    return f"deriveline{column}{letters}"
+
+
+def _right_sides(piece: Piece) -> str:
+    r"""Each line's right side, defined once for the column and its parts: a right side that can break
+    at a top-level + or - offers each setting, widest first, to \derivechoice."""
     from derive.printing.latex import line_choices
 
-    rows = []
-    for line, build in piece.lines:
+    out = []
+    for k, (line, _) in enumerate(piece.lines):
         *wider, rhs = line_choices(line.step.expr)
         for choice in reversed(wider):  # \derivechoice{one row}{\derivechoice{two rows}{three rows}}
             rhs = f"\\derivechoice{{{choice}}}{{{rhs}}}"
-        rows.append(f"\\onslide<\\derivebuild{{{build}}}->{{{aligned_row(line, rhs=rhs)}}}")
+        out.append(f"\\def\\{_line_name(piece.column, k)}{{{rhs}}}\n")
+    return "".join(out)
+
+
+def _lines(piece: Piece, reasons: bool) -> str:
+    """A piece's lines as one aligned block, each on its build (counted from the piece's first, so the
+    same lines serve beside another column and on a frame of their own)."""
+    rows = []
+    for k, (line, build) in enumerate(piece.lines, start=piece.first):
+        row = aligned_row(line, rhs="\\" + _line_name(piece.column, k))
+        rows.append(f"\\onslide<\\derivebuild{{{build}}}->{{{row}}}")
         if reasons:
             rows.append(f"\\onslide<\\derivebuild{{{build}}}->{{& \\derivereason{{{reason_text(line)}}}}}")
     return "$\\displaystyle\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}$"
@@ -187,12 +211,12 @@ def _define(pieces: Sequence[Piece], reasons: bool) -> str:
 
 
 def _notes(piece: Piece) -> list[str]:
-    """What goes under the piece: the verdict's notes, small, under the column's last part.r"""
+    """What goes under the piece: the verdict's notes, small, under the column's last part."""
     return [f"\\par\\footnotesize {n}\\par" for n in notes_latex(piece.derivation)] if piece.last else []
 
 
 def _column(piece: Piece, width: str, offset: int) -> str:
-    """A column of a frame: its heading, its lines at the frame's scale, the verdict's notes once complete.r"""
+    """A column of a frame: its heading, its lines at the frame's scale, the verdict's notes once complete."""
     below = "".join(f"\n\\onslide<\\derivebuild{{{piece.builds}}}->{{{n}}}" for n in _notes(piece))
     heading = latex_text(piece.derivation.function.title) + (" (continued)" if piece.continued else "")
     return (
@@ -205,7 +229,7 @@ def _column(piece: Piece, width: str, offset: int) -> str:
 
 
 def _frame(pieces: Sequence[Piece], title: str) -> str:
-    """A frame of the pieces side by side at the scale last measured; the log says which (tests read it).r"""
+    """A frame of the pieces side by side at the scale last measured; the log says which (tests read it)."""
     width = f"{0.98 / len(pieces):.2f}"
     offsets = [sum(p.builds for p in pieces[:i]) for i in range(len(pieces))]
     names = ", ".join(p.derivation.name + (" (continued)" if p.continued else "") for p in pieces)
@@ -218,7 +242,7 @@ def _frame(pieces: Sequence[Piece], title: str) -> str:
 
 
 def _measure(pieces: Sequence[Piece], width: str) -> str:
-    r"""TeX that sets \derivescale: the largest at which each piece fits a column of ``width``.r"""
+    r"""TeX that sets \derivescale: the largest at which each piece fits a column of ``width``."""
     return "\\global\\derivescale=1pt\n" + "\n".join(
         f"\\derivemeasure{{{width}\\textwidth}}{{{p.left_side}}}{{\\derivecolumn{p.name}}}{{{''.join(_notes(p))}}}"
         for p in pieces
@@ -227,7 +251,7 @@ def _measure(pieces: Sequence[Piece], width: str) -> str:
 
 def _alone(derivation: Any, name: str, title: str, reasons: bool, count: int = 1) -> str:
     """The column on frames of its own: whole if it fits at the readable size, else continued over two
-    frames, else three (at the largest scale at which they fit, the log saying so).r"""
+    frames, else three (at the largest scale at which they fit, the log saying so)."""
     pieces = [whole(derivation, name)] if count == 1 else parts(derivation, name, count)
     if pieces is None:  # too few builds to split further
         return ""
@@ -246,20 +270,21 @@ def frame(derivations: Sequence[Any], title: str, reasons: bool = False) -> str:
 
     TeX measures the lines and decides, so that nothing is set below the readable minimum: a line too
     wide is broken at a top-level + or - (\derivechoice); columns that still would not fit side by side
-    get a frame each; a column too tall for one frame continues on the next.r"""
+    get a frame each; a column too tall for one frame continues on the next."""
     columns = [whole(d, name) for d, name in zip(derivations, COLUMN_NAMES, strict=False)]
     alone = "\n".join(_alone(p.derivation, p.name, title, reasons) for p in columns)
+    lines = "".join(_right_sides(p) for p in columns)
     if len(columns) == 1:
-        return f"{_define(columns, reasons)}{alone}"
+        return f"{lines}{_define(columns, reasons)}{alone}"
     together = _frame(columns, title)
     return (
-        f"{_define(columns, reasons)}{_measure(columns, '0.49')}\n"
+        f"{lines}{_define(columns, reasons)}{_measure(columns, '0.49')}\n"
         f"\\ifdim\\derivescale<\\deriveminimum\n{alone}\n\\else\n{together}\n\\fi"
     )
 
 
 def plot_frame(derivations: Sequence[Any], image: str) -> str:
-    """A frame with the plots of a frame's derivations (a PDF beside the deck).r"""
+    """A frame with the plots of a frame's derivations (a PDF beside the deck)."""
     names = " and ".join(latex_text(d.function.title) for d in derivations)
     return (
         f"\\begin{{frame}}{{{names}: $g$ and $g'$}}\n\\centering\n"

@@ -70,6 +70,9 @@ def test_substitute_and_tidy_write_without_algebra():
     assert board.evaluate(filled) == exp(-z) / (1 + exp(-z)) ** 2  # the same value, still as written
     # a factor repeated is written as a power; -(-x) as x; a·(b·c) as a·b·c
     assert board.merge_equal_factors(Mul(z, z, a, evaluate=False)) == Mul(Pow(z, 2, evaluate=False), a, evaluate=False)
+    # z·(2·z), flattened, merged: 2z², the number first as written by hand (not z²·2)
+    merged = board.merge_equal_factors(Mul(z, S(2), z, evaluate=False))
+    assert merged.args == (S(2), Pow(z, 2, evaluate=False))
     assert board.fold_double_negation(board.neg(Mul(S.NegativeOne, z, evaluate=False))) == z
     nested = Mul(a, Mul(z, sin(z), evaluate=False), evaluate=False)
     assert board.flatten_products(nested).args == (a, z, sin(z))

@@ -93,6 +93,18 @@ def test_both_lecture_columns_are_set_at_one_readable_scale(deck):
     assert widths[0] / equals_signs(full.pdf, 1)[0][1] == pytest.approx(scale, rel=0.01)
 
 
+def test_each_line_is_written_once_whatever_the_layout(deck):
+    # the frames TeX may choose between (side by side, alone, continued) share each line's right side,
+    # so an instructor who edits a line edits it once
+    tex = deck.read_text()
+    defined = re.findall(r"^\\def\\(deriveline[a-z]+)\{(.*)\}$", tex, flags=re.MULTILINE)
+    lines = [line_latex(line).split("= ", 1)[-1] for name in ("sigmoid", "tanh") for line in walk(derive(name))]
+    assert len(defined) == len({name for name, _ in defined}) == len(lines) == 12
+    for (_, body), one_row in zip(defined, lines, strict=True):
+        assert body == one_row or body.startswith(f"\\derivechoice{{{one_row}}}")
+    assert not any(one_row in tex.split("\\def\\derivecolumn", 1)[1] for one_row in lines if len(one_row) > 12)
+
+
 def test_the_quotient_rules_numerator_is_broken_at_its_minus(deck):
     # build 7 shows tanh's quotient-rule line: its two d/dz are on two rows of the numerator
     words = pdf_words(deck.with_suffix(".pdf"), 7)
