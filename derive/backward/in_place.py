@@ -90,36 +90,31 @@ class Statements:
             return self._apply(name, self.value(e.args[0]))
         return self._made(self.printer._print(e))
 
+    def _split(self, args: tuple) -> tuple[list[Expr], list[Expr]]:
+        """The operands without a tensor (numbers, parameters) and those with one."""
+        scalars = [a for a in args if not a.free_symbols & self.tensors]
+        return scalars, [a for a in args if a not in scalars]
+
     def _add(self, e: Expr) -> Value:
         # the terms without a tensor summed first, as one scalar: one pass over memory for all of them
-        scalars = [t for t in e.args if not t.free_symbols & self.tensors]
-        signed = [("+", Add(*scalars))] if scalars else []
-        for term in e.args:
-            if term in scalars:
-                continue
-            coefficient, _ = term.as_coeff_Mul()
-            signed.append(("-", -term) if coefficient.is_negative else ("+", term))
+        scalars, terms = self._split(e.args)
+        signed: list = [("+", Add(*scalars))] if scalars else []
+        signed += [("-", -t) if t.as_coeff_Mul()[0].is_negative else ("+", t) for t in terms]
         return self._fold(signed, {"+": ("add", "add_"), "-": ("sub", "sub_")}, reverse={"-": "rsub"})
 
     def _mul(self, e: Expr) -> Value:
         # the factors without a tensor multiplied first, as one scalar (-√2/2, not -1/2 then √2); a
         # factor {c where condition; 0 otherwise} is c times the condition's mask (a boolean tensor),
         # which the product reads as 0 and 1 (ReLU's grad·[y > 0]: no tensor of 0s and 1s made)
-        scalars = [f for f in e.args if not f.free_symbols & self.tensors]
-        masks = [f for f in e.args if _mask(f) is not None and not _mask(f)[0].free_symbols & self.tensors]
-        scalars += [_mask(f)[0] for f in masks]
-        signed: list = [("*", Mul(*scalars))] if scalars and Mul(*scalars) != 1 else []
-        signed += [("*", Value(self.printer._print(_mask(f)[1]), tensor=True)) for f in masks]
-        for factor in e.args:
-            if factor in scalars or factor in masks:
-                continue
-            if factor.is_Pow and factor.exp == -1:
-                signed.append(("/", factor.base))
-            else:
-                signed.append(("*", factor))
-        if masks and not any(v for op, v in signed if not isinstance(v, Value) and v.free_symbols & self.tensors):
-            # nothing but masks and scalars: a tensor of the mask's values must be made for them
+        scalars, factors = self._split(e.args)
+        masks = {f: m for f in factors if (m := _mask(f)) is not None and not m[0].free_symbols & self.tensors}
+        factors = [f for f in factors if f not in masks]
+        if masks and not factors:  # nothing but masks and scalars: a tensor of their values must be made
             return self._made(self.printer._print(e))
+        coefficient = Mul(*scalars, *(c for c, _ in masks.values()))
+        signed: list = [("*", coefficient)] if coefficient != 1 else []
+        signed += [("*", Value(self.printer._print(condition), tensor=True)) for _, condition in masks.values()]
+        signed += [("/", f.base) if f.is_Pow and f.exp == -1 else ("*", f) for f in factors]
         return self._fold(signed, {"*": ("mul", "mul_"), "/": ("div", "div_")}, reverse={})
 
     def _fold(self, signed: list, ops: dict, reverse: dict) -> Value:
@@ -138,10 +133,8 @@ class Statements:
             out_of_place, in_place = ops[op]
             if acc.made:
                 self.lines.append(f"{acc.code}.{in_place}({v.code})")
-            elif acc.tensor or v.tensor:
+            else:  # a node with a tensor has one among its operands: this makes the tensor
                 acc = self._made(f"torch.{out_of_place}({acc.code}, {v.code})")
-            else:  # pragma: no cover - a node without tensors is printed whole by value()
-                acc = Value(f"({acc.code} {op} {v.code})", False)
         return acc
 
     def _pow(self, e: Pow) -> Value:
@@ -159,8 +152,6 @@ class Statements:
         return self._made(f"torch.pow({base.code}, {exponent})")
 
     def _apply(self, name: str, arg: Value) -> Value:
-        if not arg.tensor:  # pragma: no cover - scalars are printed whole above
-            return Value(f"torch.{name}({arg.code})", False)
         if arg.made:
             self.lines.append(f"{arg.code}.{name}_()")
             return arg

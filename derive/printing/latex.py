@@ -250,22 +250,15 @@ def breakable_sum(expr: Expr) -> Expr | None:
     return expr if len(expr.args) > 1 else None
 
 
-def broken_latex(expr: Expr, rows: int = 2) -> str | None:
-    """The line with its outermost sum (``breakable_sum``) set over ``rows`` rows; None when it has no
-    sum or fewer terms than rows."""
-    target = breakable_sum(expr)
-    if target is None or len(target.args) < rows:
-        return None
-    return BoardLatexPrinter({"break_sum": target, "break_rows": rows, "break_top": target is expr}).doprint(expr)
-
-
 def line_choices(expr: Expr, most: int = 3) -> list[str]:
-    """The ways to set a line, widest first: on one row, then its outermost sum over 2, ..., ``most`` rows."""
+    """The ways to set a line, widest first: on one row, then its outermost sum (``breakable_sum``, found
+    once) over 2, ..., ``most`` rows, as many as it has terms."""
     out = [board_latex(expr)]
-    for rows in range(2, most + 1):
-        broken = broken_latex(expr, rows)
-        if broken is None:
-            break
+    target = breakable_sum(expr)
+    if target is None:
+        return out
+    for rows in range(2, min(most, len(target.args)) + 1):
+        broken = BoardLatexPrinter({"break_sum": target, "break_rows": rows, "break_top": target is expr}).doprint(expr)
         if broken != out[-1]:  # a dominant term keeps its row: three rows can come out as two
             out.append(broken)
     return out

@@ -3,9 +3,9 @@ r"""Beamer slides that build one line at a time, as the lecture's frame does.
 Each target is a column; two columns make a frame.  Within a column the
 definition (the lines of g) appears at once, then one line a build; the
 second column starts building when the first is complete.  Every row is
-wrapped in ``\\onslide<n->{...}`` (``\\pause`` inside an alignment drops
-lines).  A column too wide or too tall for its half of the slide is scaled
-down as a whole, so nothing runs off the slide.
+wrapped in ``\onslide<n->{...}`` (``\pause`` inside an alignment drops
+lines).  Every column of a frame is set at one scale, never below a
+readable size; TeX measures and chooses the layout (``frame``).
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ PREAMBLE = r"""\documentclassASPECT{beamer}
 """
 
 MINIMUM = 0.727
-r"""The readable minimum, as a scale of the 11 pt body: \\footnotesize's 8 pt."""
+r"""The readable minimum, as a scale of the 11 pt body: \footnotesize's 8 pt."""
 
 PER_FRAME = 2
 
@@ -136,11 +136,12 @@ def whole(derivation: Any, name: str) -> Piece:
     return Piece(derivation, name, tuple(zip(walk(derivation), builds(derivation), strict=True)), column=name)
 
 
-def parts(derivation: Any, name: str, count: int) -> list[Piece] | None:
-    """The column in ``count`` parts, split between builds into runs of about as many lines; None when
-    it has fewer builds than that."""
+def parts(column: Piece, count: int) -> list[Piece] | None:
+    """The whole ``column`` in ``count`` parts, split between builds into runs of about as many lines;
+    None when it has fewer builds than that."""
+    derivation, name = column.derivation, column.name
     by_build: dict[int, list[Line]] = {}
-    for line, build in whole(derivation, name).lines:
+    for line, build in column.lines:
         by_build.setdefault(build, []).append(line)
     groups = list(by_build.values())
     if len(groups) < count:
@@ -249,18 +250,18 @@ def _measure(pieces: Sequence[Piece], width: str) -> str:
     )
 
 
-def _alone(derivation: Any, name: str, title: str, reasons: bool, count: int = 1) -> str:
-    """The column on frames of its own: whole if it fits at the readable size, else continued over two
-    frames, else three (at the largest scale at which they fit, the log saying so)."""
-    pieces = [whole(derivation, name)] if count == 1 else parts(derivation, name, count)
+def _alone(column: Piece, title: str, reasons: bool, count: int = 1) -> str:
+    """The whole ``column`` on frames of its own: whole if it fits at the readable size, else continued
+    over two frames, and so on up to MOST_PARTS (at the largest scale at which they fit, the log saying
+    so). One measure decides each count and sets the scale of its frames."""
+    pieces = [column] if count == 1 else parts(column, count)
     if pieces is None:  # too few builds to split further
         return ""
-    frames = "\n".join(f"{_measure(pieces, '0.98')}\n{_frame([p], title)}" for p in pieces)
-    more = _alone(derivation, name, title, reasons, count + 1) if count < MOST_PARTS else ""
     defined = _define(pieces, reasons) if count > 1 else ""
-    if not more:
-        return f"{defined}{frames}"
-    return f"{defined}{_measure(pieces, '0.98')}\n\\ifdim\\derivescale<\\deriveminimum\n{more}\n\\else\n{frames}\n\\fi"
+    frames = "\n".join(_frame([p], title) for p in pieces)
+    more = _alone(column, title, reasons, count + 1) if count < MOST_PARTS else ""
+    chosen = f"\\ifdim\\derivescale<\\deriveminimum\n{more}\n\\else\n{frames}\n\\fi" if more else frames
+    return f"{defined}{_measure(pieces, '0.98')}\n{chosen}"
 
 
 def frame(derivations: Sequence[Any], title: str, reasons: bool = False) -> str:
@@ -272,7 +273,7 @@ def frame(derivations: Sequence[Any], title: str, reasons: bool = False) -> str:
     wide is broken at a top-level + or - (\derivechoice); columns that still would not fit side by side
     get a frame each; a column too tall for one frame continues on the next."""
     columns = [whole(d, name) for d, name in zip(derivations, COLUMN_NAMES, strict=False)]
-    alone = "\n".join(_alone(p.derivation, p.name, title, reasons) for p in columns)
+    alone = "\n".join(_alone(p, title, reasons) for p in columns)
     lines = "".join(_right_sides(p) for p in columns)
     if len(columns) == 1:
         return f"{lines}{_define(columns, reasons)}{alone}"

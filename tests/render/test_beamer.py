@@ -133,13 +133,13 @@ def test_every_library_frame_is_readable_and_fits(tmp_path, aspect, reasons):
 
 def test_a_column_too_tall_continues_on_the_next_frame():
     d = derive("gelu_tanh")
-    pieces = beamer.parts(d, "i", 3)
+    pieces = beamer.parts(beamer.whole(d, "i"), 3)
     assert [line for p in pieces for line, _ in p.lines] == list(walk(d))  # every line once, in order
     assert all(p.lines[0][1] == 1 for p in pieces)  # each part builds from its own first build
     assert [p.continued for p in pieces] == [False, True, True] and [p.last for p in pieces] == [False, False, True]
     # the definition's lines (g) appear together, at the first build of the first part
     assert [b for line, b in pieces[0].lines if line.step.quantity == "g"] == [1, 1]
-    assert beamer.parts(derive("2*z"), "i", 3) is None  # fewer builds (2) than parts
+    assert beamer.parts(beamer.whole(derive("2*z"), "i"), 3) is None  # fewer builds (2) than parts
 
 
 def test_second_order_title():
