@@ -38,6 +38,16 @@ from derive.symbols import parameter
 
 
 @dataclass(frozen=True)
+class Builtin:
+    """A framework's own function computing the same g: its code name, and its keywords for derive's
+    parameters (PyTorch's leaky_relu takes α as negative_slope)."""
+
+    name: str
+    keywords: tuple[tuple[str, str], ...] = ()  # (the framework's keyword, derive's parameter)
+    when: tuple[tuple[str, float], ...] = ()  # the parameters' values where it is g (SiLU: swish at β = 1)
+
+
+@dataclass(frozen=True)
 class Activation:
     """An activation function: ``build(z)`` gives (the named form, the written-out form)."""
 
@@ -46,6 +56,11 @@ class Activation:
     build: Callable[[Symbol], tuple[Expr, Expr]]
     aliases: tuple[str, ...] = ()
     defaults: tuple[tuple[str, float], ...] = ()  # parameters' usual values where not 1 (PyTorch's, a paper's)
+    torch: Builtin | None = None  # PyTorch's kernel for g, the generated forward's (one pass, no formula)
+
+
+def _functional(name: str, *keywords: tuple[str, str]) -> Builtin:
+    return Builtin(f"torch.nn.functional.{name}", keywords)
 
 
 def _named(name: str) -> Callable[[Symbol], Expr]:
@@ -80,34 +95,47 @@ LIBRARY: tuple[Activation, ...] = (
         ("softplus-beta",),
     ),
     Activation("exp", "Exponential", lambda z: (exp(z), exp(z)), ("exponential",)),
-    Activation("elu", "ELU", _by_name("ELU", _elu)),
-    Activation("celu", "CELU", _by_name("CELU", lambda z: _elu(z, inner=_p("alpha")))),
+    Activation("elu", "ELU", _by_name("ELU", _elu), torch=_functional("elu", ("alpha", "alpha"))),
+    Activation(
+        "celu",
+        "CELU",
+        _by_name("CELU", lambda z: _elu(z, inner=_p("alpha"))),
+        torch=_functional("celu", ("alpha", "alpha")),
+    ),
     Activation(
         "selu",
         "SELU",
         _by_name("SELU", lambda z: _elu(z, scale=_p("lambda"))),
         defaults=(("alpha", 1.6732632423543772), ("lambda", 1.0507009873554805)),  # self-normalising
+        # torch.selu fixes α and λ; ATen's elu takes them (its scale) with the same formula
+        torch=Builtin("torch.ops.aten.elu", (("alpha", "alpha"), ("scale", "lambda"))),
     ),
     Activation("softsign", "Softsign", _by_name("softsign", lambda z: z / (1 + Abs(z)))),
     Activation("arctan", "Arctangent", lambda z: (atan(z), atan(z)), ("atan",)),
     Activation("arcsinh", "Inverse hyperbolic sine", lambda z: (asinh(z), asinh(z)), ("asinh", "arsinh")),
     Activation(
-        "logsigmoid", "Log-sigmoid", _by_name("logsigmoid", lambda z: -log(1 + exp(-z))), ("log_sigmoid", "log-sigmoid")
+        "logsigmoid",
+        "Log-sigmoid",
+        _by_name("logsigmoid", lambda z: -log(1 + exp(-z))),
+        ("log_sigmoid", "log-sigmoid"),
+        torch=_functional("logsigmoid"),
     ),
     Activation(
         "hard_sigmoid",
         "Hard sigmoid",
         _by_name("hardsigmoid", lambda z: Piecewise((0, z <= -3), (1, z >= 3), (z / 6 + S.Half, True))),
         ("hardsigmoid", "hard-sigmoid"),
+        torch=_functional("hardsigmoid"),
     ),
     Activation(
         "hard_tanh",
         "Hard tanh",
         _by_name("hardtanh", lambda z: Piecewise((-1, z < -1), (1, z > 1), (z, True))),
         ("hardtanh", "hard-tanh"),
+        torch=_functional("hardtanh"),
     ),
-    Activation("relu", "ReLU", _by_name("ReLU", lambda z: Max(0, z))),
-    Activation("relu6", "ReLU6", _by_name("ReLU6", lambda z: Min(Max(0, z), 6))),
+    Activation("relu", "ReLU", _by_name("ReLU", lambda z: Max(0, z)), torch=_functional("relu")),
+    Activation("relu6", "ReLU6", _by_name("ReLU6", lambda z: Min(Max(0, z), 6)), torch=_functional("relu6")),
     Activation(
         "prelu",
         "PReLU",
@@ -121,15 +149,24 @@ LIBRARY: tuple[Activation, ...] = (
         _by_name("LeakyReLU", lambda z: Piecewise((z, z > 0), (_p("alpha") * z, True))),
         ("leakyrelu", "leaky-relu"),
         defaults=(("alpha", 0.01),),
+        torch=_functional("leaky_relu", ("negative_slope", "alpha")),
     ),
     Activation(
         "hard_swish",
         "Hard swish",
         _by_name("hardswish", lambda z: z * Min(Max(0, z + 3), 6) / 6),
         ("hardswish", "hard-swish"),
+        torch=_functional("hardswish"),
     ),
-    Activation("swish", "Swish", _by_name("swish", lambda z: z / (1 + exp(-_p("beta") * z))), ("silu",)),
-    Activation("mish", "Mish", _by_name("mish", lambda z: z * tanh(log(1 + exp(z))))),
+    Activation(
+        "swish",
+        "Swish",
+        _by_name("swish", lambda z: z / (1 + exp(-_p("beta") * z))),
+        ("silu",),
+        torch=Builtin("torch.nn.functional.silu", when=(("beta", 1.0),)),
+    ),
+    Activation("mish", "Mish", _by_name("mish", lambda z: z * tanh(log(1 + exp(z)))), torch=_functional("mish")),
+    # no torch=: PyTorch's gelu is 0.5·x·(1 + erf(x/√2)), which cancels to nothing for x ≪ 0
     Activation("gelu", "GELU", _by_name("GELU", lambda z: z / 2 * (1 + erf(z / sqrt(2))))),
     Activation(
         "gelu_tanh",

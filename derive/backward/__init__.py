@@ -24,6 +24,7 @@ from derive.backward.stable import stable, written_out
 from derive.errors import DeriveError
 
 if TYPE_CHECKING:
+    from derive.activations import Builtin
     from derive.numerics import Precision
 
 
@@ -52,6 +53,7 @@ class Plan:
     proof: check.Proof
     precision: tuple[Precision, ...]  # how the gradient's formula rounds, float32 and float64
     kept: tuple[Precision, ...] = ()  # from the output: against the true g'(x), what keeping y costs
+    torch: Builtin | None = None  # PyTorch's own kernel for g, from the library's entry
 
 
 def plan(target: str, name: str | None = None, var: str | None = None, notation: str = "auto") -> Plan:
@@ -116,6 +118,7 @@ def plan(target: str, name: str | None = None, var: str | None = None, notation:
         proof,
         precision,
         kept,
+        library.torch if library is not None else None,
     )
 
 

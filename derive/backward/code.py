@@ -91,12 +91,14 @@ def module(
     printer: CodeMixin,
     function: Callable[[Plan, CodeMixin], list[str]],
     imported: Sequence[str],
+    shared: Sequence[str] = (),
 ) -> str:
-    """The module's source: its docstring, imports (``imported`` and what the printer used), each plan's
-    functions, then FUNCTIONS and SAVES."""
+    """The module's source: its docstring, imports (``imported`` and what the printer used), the
+    ``shared`` helpers, each plan's functions, then FUNCTIONS and SAVES."""
     body = [line for plan in plans for line in function(plan, printer)]
     modules = {**dict.fromkeys(imported, set()), **printer.module_imports}
-    return "\n".join([*header(framework, plans, command), "", *imports(modules), *body, "", "", *tables(plans)]) + "\n"
+    head = [*header(framework, plans, command), "", *imports(modules), *shared]
+    return "\n".join([*head, *body, "", "", *tables(plans)]) + "\n"
 
 
 def code_symbols(plan: Plan) -> dict[Symbol, Symbol]:

@@ -1,17 +1,22 @@
 """PyTorch: a ``torch.autograd.Function`` per activation, printed by a subclass of SymPy's TorchPrinter.
 
-The backward computes grad·F(y) from the saved output with torch operations, so autograd can
-differentiate it again (double backward: the saved y is the Function's own output).
+The forward is PyTorch's own kernel where the library names one that computes the same g
+(``Activation.torch``: F.elu, F.leaky_relu, ...), else derive's stable formula. The backward
+computes grad·F(y) from the saved output (or grad·g'(x) from the input): in place, block by block
+(``_<name>_backward`` through ``in_blocks``, derive.backward.blocks), and out of place with torch
+operations when autograd records it, so it can be differentiated again (double backward: the
+saved y is the Function's own output).
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Sequence
 
 from sympy import Expr, Mul, Symbol
 from sympy.printing.pytorch import TorchPrinter
 
-from derive.backward import Plan, register
+from derive.backward import Plan, blocks, register
 from derive.backward.code import CodeMixin, docstring, formulas, guard, in_code, module, used
 from derive.backward.in_place import Statements
 
@@ -42,36 +47,70 @@ def _class_name(name: str) -> str:
 
 
 def _statements(
-    plan: Plan, printer: DeriveTorchPrinter, expr: Expr, like: str, name: str | None = None
+    plan: Plan, printer: DeriveTorchPrinter, expr: Expr, like: str, out: str | None = None
 ) -> tuple[list[str], str]:
-    """expr (in derive's symbols) as in-place statements, and the name of the tensor that holds it."""
+    """expr (in derive's symbols) as in-place statements, and the name of the tensor that holds it
+    (``out``, given one)."""
     printer._settings["like"] = like
     tensors = frozenset(Symbol(n, real=True) for n in ("x", "y", "grad"))
     statements = Statements(printer, tensors)
-    name = statements.result(in_code(plan, expr), name)
+    name = statements.result(in_code(plan, expr), out)
     printer._settings["like"] = "x"
     return statements.lines, name
+
+
+def _kernel(plan: Plan, printer: DeriveTorchPrinter, expr: Expr, reads: list[str], role: str) -> tuple[list[str], str]:
+    """(a module-level function writing expr for one block into out, the call that computes it for the
+    whole tensors): one operation is called as it is, more run block by block (derive.backward.blocks)."""
+    lines, _ = _statements(plan, printer, expr, reads[0])
+    if len(lines) == 1:
+        return [], lines[0].split(" = ", 1)[1]
+    lines, _ = _statements(plan, printer, expr, reads[0], "out")
+    params = [p.name for p in used(plan, expr)]
+    name = f"_{plan.name}_{role}"
+    tensors = ", ".join(reads) + ("," if len(reads) == 1 else "")
+    definition = [
+        "",
+        "",
+        f"def {name}({', '.join([*reads, 'out', *params])}):",
+        f'    """{plan.name}\'s {role} on one block, into out, in place on the tensors it makes."""',
+        *[f"    {line}" for line in lines],
+    ]
+    return definition, f"in_blocks({', '.join([name, f'({tensors})', *params])})"
 
 
 def _function(plan: Plan, printer: DeriveTorchPrinter) -> list[str]:
     keep, _, gradient = formulas(plan, printer)
     names = [p.name for p in plan.parameters]
     cls = _class_name(plan.name)
-    forward, y = _statements(plan, printer, plan.forward, "x", "y")
-    backward, dx = _statements(plan, printer, Mul(Symbol("grad", real=True), plan.gradient), keep)
+    forward, y = _kernel(plan, printer, plan.forward, ["x"], "forward")
+    if plan.torch is not None:  # PyTorch's own kernel: one pass, and the built-in's values
+        python = {p.symbol.name: p.name for p in plan.parameters}
+        arguments = ["x", *(f"{keyword}={python[parameter]}" for keyword, parameter in plan.torch.keywords)]
+        # torch.ops.aten's operators are reached through torch itself: no module of that name to import
+        name = plan.torch.name
+        builtin = f"{name if name.startswith('torch.ops.') else printer._module_format(name)}({', '.join(arguments)})"
+        if plan.torch.when:  # only at those values: derive's formula at the others
+            test = " and ".join(f"{python[parameter]} == {value!r}" for parameter, value in plan.torch.when)
+            y = f"{builtin} if {test} else {y}"
+        else:
+            forward, y = [], builtin
+    backward, dx = _kernel(plan, printer, Mul(Symbol("grad", real=True), plan.gradient), [keep, "grad"], "backward")
     nones = ["None"] * len(names)
     lines = [
+        *forward,
+        *backward,
         "",
         "",
         f"class {cls}(torch.autograd.Function):",
-        f'    """The autograd Function of {plan.name}(), which says what it computes and keeps."""',
+        f'    """The autograd Function of {plan.name}(), which says what it computes and keeps{_forward_by(plan)}."""',
         "",
         "    @staticmethod",
         f"    def forward(ctx, {', '.join(['x', *names])}):",
-        *[f"        {line}" for line in forward],
+        f"        y = {y}",
         f"        ctx.save_for_backward({keep})",
         *[f"        ctx.{n} = {n}" for n in (p.name for p in used(plan, plan.gradient))],
-        f"        return {y}",
+        "        return y",
         "",
         "    @staticmethod",
         "    def backward(ctx, grad):",
@@ -79,8 +118,6 @@ def _function(plan: Plan, printer: DeriveTorchPrinter) -> list[str]:
         *[f"        {p.name} = ctx.{p.name}" for p in used(plan, plan.gradient)],
         "        if torch.is_grad_enabled():  # double backward: out of place, so autograd can differentiate it",
         f"            return {', '.join([f'grad * ({gradient})', *nones])}",
-        "        # in place on the tensors made here: one allocation, fewer passes over memory",
-        *[f"        {line}" for line in backward],
         f"        return {', '.join([dx, *nones])}",
         "",
         "",
@@ -92,8 +129,27 @@ def _function(plan: Plan, printer: DeriveTorchPrinter) -> list[str]:
     return lines
 
 
+def _forward_by(plan: Plan) -> str:
+    if plan.torch is None:
+        return ""
+    at = " and ".join(f"{name} = {value!r}" for name, value in plan.torch.when)
+    return f"; its forward is PyTorch's {plan.torch.name.rsplit('.', 1)[1]}" + (f" where {at}" if at else "")
+
+
+def _blocks_source() -> list[str]:
+    """The helper every kernel runs through, its source as derive has it (tested there)."""
+    source = inspect.getsource(blocks)
+    return ["", *source[source.index("BLOCK = ") :].rstrip().splitlines()]
+
+
 @register("torch", "a torch.autograd.Function per activation, and a function with its parameters as keywords")
 def write(plans: Sequence[Plan], command: str) -> str:
     return module(
-        "PyTorch", plans, command, DeriveTorchPrinter({"fully_qualified_modules": True}), _function, ["torch"]
+        "PyTorch",
+        plans,
+        command,
+        DeriveTorchPrinter({"fully_qualified_modules": True}),
+        _function,
+        ["torch"],
+        shared=_blocks_source(),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import math
 
 import mpmath
@@ -161,6 +162,58 @@ def test_where_the_builtin_keeps_its_input_derive_keeps_nothing_beyond_the_outpu
     assert beyond >= x.numel() * 4, theirs  # the built-in keeps at least a whole input tensor
     assert ours == [("output", x.numel() * 4)]  # derive's: the output, which the next layer keeps anyway
     assert module.SAVES[name] == "output"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_in_blocks_the_module_computes_what_it_computes_whole(generated, name, monkeypatch):
+    # the tests' tensors are smaller than a block: here every formula runs in blocks of 64 elements,
+    # the last one short. A multiple of the widest vector: each element goes through the same code
+    # (SIMD or scalar tail) as in one call, so the values agree to the bit (logaddexp's differ by an
+    # ulp between the two)
+    module, _ = generated["torch"]
+    torch.manual_seed(2)
+    x = (torch.randn(4, 7, 11, dtype=torch.float64) * 4).requires_grad_()
+    grad = torch.randn(4, 7, 11, dtype=torch.float64)
+    whole = module.FUNCTIONS[name](x)
+    (whole_dx,) = torch.autograd.grad(whole, x, grad)
+    monkeypatch.setattr(module, "BLOCK", 64)
+    blocked = module.FUNCTIONS[name](x)
+    (blocked_dx,) = torch.autograd.grad(blocked, x, grad)
+    assert torch.equal(blocked, whole) and torch.equal(blocked_dx, whole_dx)
+    (from_sum,) = torch.autograd.grad(module.FUNCTIONS[name](x).sum(), x)  # an expanded grad, in blocks
+    (from_ones,) = torch.autograd.grad(module.FUNCTIONS[name](x), x, torch.ones_like(whole))
+    assert torch.equal(from_sum, from_ones)
+
+
+TORCH_FORWARD = [a.name for a in LIBRARY if a.torch is not None]
+
+
+@pytest.mark.parametrize("name", TORCH_FORWARD)
+def test_the_builtin_a_forward_calls_computes_derives_g(generated, plans, name):
+    # the library names PyTorch's kernel for these forwards: it must be g, to 1e-12 of mpmath's value,
+    # from 1e-8 to 700 on both sides and on the kinks
+    module, _ = generated["torch"]
+    plan = plans[name]
+    g = _exact(plan, plan.definition, plan.variable)
+    points = [s * m * 10.0**e for s in (1, -1) for e in range(-8, 3) for m in (1, 1.37, 3.3, 7.1)]
+    points += [700.0, -700.0, 0.0, 1.0, -1.0, 3.0, -3.0, 6.0]
+    x = torch.tensor(points, dtype=torch.float64)
+    function = getattr(module, "".join(w.capitalize() for w in name.split("_")) + "Function")
+    assert f"y = {plan.torch.name}(x" in inspect.getsource(function.forward)
+    y = module.FUNCTIONS[name](x)
+    with mpmath.workdps(50):
+        for xi, yi in zip(points, y.tolist(), strict=True):
+            want = float(exact_value(g, xi))
+            assert abs(yi - want) <= 1e-12 * abs(want) + 1e-300, (name, xi, yi, want)
+    if plan.torch.when:  # the built-in only at those values: at others, derive's formula computes g
+        other = {p.name: 2 * p.default for p in plan.parameters}
+        values = {p.symbol: other[p.name] for p in plan.parameters}
+        g = compiled(stable(plan.definition.subs(values)), plan.variable, "mpmath")
+        y = module.FUNCTIONS[name](x, **other)
+        with mpmath.workdps(50):
+            for xi, yi in zip(points, y.tolist(), strict=True):
+                want = float(exact_value(g, xi))
+                assert abs(yi - want) <= 1e-12 * abs(want) + 1e-300, (name, other, xi, yi, want)
 
 
 def test_a_parameter_outside_what_was_proved_is_refused(generated):
