@@ -73,19 +73,20 @@ def inline(expr: Any) -> str:
     return f'<span class="tex" data-tex="{html.escape(board_latex(expr), quote=True)}"></span>'
 
 
-def _attribute(text: str) -> str:
-    return html.escape(text, quote=True)
+def katex_js() -> str:
+    """KaTeX's script, safe inside a page's <script> element."""
+    return _asset("katex.min.js").decode("utf-8").replace("</script", "<\\/script")
 
 
-def _sides(line: Any) -> tuple[str, str]:
-    """(left of '=', '= right'): g(z) and '= σ(z)'; '' and '= ...' on a continuation line; an identity's
-    side with nothing to its left."""
+def math_cells(line: Any) -> str:
+    """A line's two cells, aligned on '=': the quantity right-aligned in one (g(z); empty on a
+    continuation line), '= ...' left-aligned in the next; KaTeX typesets each from its data-tex."""
     from derive.printing.latex import board_latex
 
     rhs = board_latex(line.step.expr)
-    if not line.relation:
-        return "", rhs
-    return line.lhs or "", f"= {rhs}"
+    lhs, rhs = (line.lhs or "", f"= {rhs}") if line.relation else ("", rhs)
+    left = f'<td class="lhs math" data-tex="{html.escape(lhs, quote=True)}"></td>' if lhs else '<td class="lhs"></td>'
+    return f'{left}<td class="rhs math" data-tex="{html.escape(rhs, quote=True)}"></td>'
 
 
 def plot_svg(item: Any) -> str:
@@ -99,12 +100,8 @@ def plot_svg(item: Any) -> str:
 def section(item: Any, plots: bool = False) -> str:
     rows = []
     for line in walk(item):
-        # aligned on '=': the quantity right-aligned in one cell, '= ...' left-aligned in the next
-        lhs, rhs = _sides(line)
-        left = f'<td class="lhs math" data-tex="{_attribute(lhs)}"></td>' if lhs else '<td class="lhs"></td>'
-        right = f'<td class="rhs math" data-tex="{_attribute(rhs)}"></td>'
         why = f'<span class="rule">{html.escape(line.step.rule)}</span>: {line.why.fill(inline, html.escape)}'
-        rows.append(f'<tr>{left}{right}<td class="why">{why}</td></tr>')
+        rows.append(f'<tr>{math_cells(line)}<td class="why">{why}</td></tr>')
     notes = []
     for note in item.notes():
         text = note.reason.fill(inline, html.escape)
@@ -124,11 +121,10 @@ def section(item: Any, plots: bool = False) -> str:
     "html", ".html", "one self-contained page, typeset by KaTeX from inside it (offline)", ("title", "plots"), True
 )
 def render(items: Sequence[Any], title: str = "Derivatives of activation functions", plots: bool = False) -> str:
-    script = _asset("katex.min.js").decode("utf-8").replace("</script", "<\\/script")
     body = "\n".join(section(d, plots) for d in items)
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{html.escape(title)}</title>\n<style>{katex_css()}</style>\n<style>{STYLE}</style>\n"
-        f"<script>{script}</script>\n</head>\n<body>\n<h1>{html.escape(title)}</h1>\n{body}\n"
+        f"<script>{katex_js()}</script>\n</head>\n<body>\n<h1>{html.escape(title)}</h1>\n{body}\n"
         f"<script>{RENDER}</script>\n</body>\n</html>\n"
     )

@@ -18,7 +18,7 @@ from typing import Any
 from derive.render import register, walk
 from derive.render.beamer import PER_FRAME, builds, default_title
 from derive.render.html import RENDER as KATEX
-from derive.render.html import _asset, _attribute, _sides, inline, katex_css
+from derive.render.html import inline, katex_css, katex_js, math_cells
 
 STYLE = """
 .reveal .columns { display: flex; gap: 2%; align-items: flex-start; }
@@ -79,11 +79,8 @@ def column(derivation: Any, first: int) -> tuple[str, list[str]]:
     shown = builds(derivation)
     rows, notes = [], []
     for line, build in zip(walk(derivation), shown, strict=True):
-        lhs, rhs = _sides(line)
-        left = f'<td class="lhs math" data-tex="{_attribute(lhs)}"></td>' if lhs else '<td class="lhs"></td>'
-        right = f'<td class="rhs math" data-tex="{_attribute(rhs)}"></td>'
         at = first + build - 1
-        rows.append(f'<tr{_fragment(at)} data-build="{at}">{left}{right}</tr>')
+        rows.append(f'<tr{_fragment(at)} data-build="{at}">{math_cells(line)}</tr>')
         why = line.why.fill(inline, html.escape)
         notes.append(f"<li>{html.escape(line.step.rule)}: {why}</li>")
     last = first + shown[-1] - 1
@@ -120,14 +117,13 @@ def render(derivations: Sequence[Any], title: str | None = None, aspect: str = "
     order = max(d.order for d in derivations)
     plain = (title if title is not None else default_title(order)).replace("$", "")
     slides = [slide(derivations[i : i + PER_FRAME], plain) for i in range(0, len(derivations), PER_FRAME)]
-    katex_js = _asset("katex.min.js").decode("utf-8").replace("</script", "<\\/script")
     reveal_js = _reveal_asset("reveal.js").replace("</script", "<\\/script")
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{html.escape(plain)}</title>\n"
         f"<style>{_reveal_asset('reveal.css')}</style>\n<style>{_reveal_asset('white.css')}</style>\n"
         f"<style>{katex_css()}</style>\n<style>{STYLE}</style>\n"
-        f"<script>{katex_js}</script>\n<script>{reveal_js}</script>\n</head>\n<body>\n"
+        f"<script>{katex_js()}</script>\n<script>{reveal_js}</script>\n</head>\n<body>\n"
         '<div class="reveal"><div class="slides">\n' + "\n".join(slides) + "\n</div></div>\n"
         f"<script>{RENDER.replace('WIDTH', str(SIZES[aspect][0])).replace('HEIGHT', str(SIZES[aspect][1]))}</script>\n"
         "</body>\n</html>\n"
