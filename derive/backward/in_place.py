@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from sympy import Add, Expr, Float, Function, Interval, Mul, Piecewise, Pow, S, Symbol, sstr
+from sympy import Add, Expr, Float, Function, Interval, Mul, Piecewise, Pow, S, Symbol, Union, sstr
 from sympy.logic.boolalg import Boolean, BooleanTrue
 
 IN_PLACE_FUNCTIONS = {
@@ -282,10 +282,9 @@ class Statements:
     def _indicator(self, condition: Boolean) -> Value:
         """The condition as a tensor of 0s and 1s in the tensors' dtype, made here."""
         v = _variable(condition, self.tensors)
-        if v is not None:
-            interval = condition.as_set().intersect(S.Reals)
-            if isinstance(interval, Interval):
-                return self._mask_of(v, interval)
+        intervals = _as_intervals(condition.as_set().intersect(S.Reals)) if v is not None else None
+        if intervals:  # disjoint: their masks add up to the condition's
+            return self._fold([("+", self._mask_of(v, i)) for i in intervals], {"+": ("add", "add_")}, reverse={})
         like = self.printer._settings["like"]
         return self._made(f"({self.printer._print(condition)}).to({like}.dtype)")
 
@@ -386,14 +385,24 @@ def _intervals(e: Piecewise, tensors: frozenset) -> list[tuple[Expr, Symbol, Int
     for value, condition in e.args:
         where = S.Reals if isinstance(condition, BooleanTrue) else condition.as_set().intersect(S.Reals)
         where, taken = where - taken, taken | where
-        if where is S.EmptySet:
+        if value == 0:  # a zero piece is left out of the sum: its set's shape does not matter
             continue
-        if not isinstance(where, Interval):
-            if value == 0:  # a zero piece is left out of the sum: its set's shape does not matter
-                continue
+        intervals = _as_intervals(where)
+        if intervals is None:
             return None
-        pieces.append((value, v, where))
+        pieces += [(value, v, interval) for interval in intervals]  # a union: a term for each interval
     return pieces
+
+
+def _as_intervals(where) -> list[Interval] | None:
+    """A set of reals as its disjoint intervals ([] for none); None for one with isolated points."""
+    if where is S.EmptySet:
+        return []
+    if isinstance(where, Interval):
+        return [where]
+    if isinstance(where, Union) and all(isinstance(a, Interval) for a in where.args):
+        return list(where.args)
+    return None
 
 
 def _zero_at_zero(e: Expr, v: Symbol) -> bool:

@@ -11,7 +11,7 @@ import re
 import pytest
 import torch
 from conftest import LIBRARY_NAMES
-from sympy import Mul, Piecewise, Rational, Symbol, exp, sqrt
+from sympy import Eq, Mul, Piecewise, Rational, Symbol, exp, sqrt
 
 from derive.backward import blocks, plan
 from derive.backward.code import in_code
@@ -211,3 +211,16 @@ def test_in_blocks_equals_the_kernel_on_the_whole_tensors(block):
     transposed = y.transpose(0, 2)  # the first tensor need not be contiguous either
     _backward_kernel(transposed, 1.0, whole.transpose(0, 2), 0.5)
     assert torch.equal(in_blocks(_backward_kernel, (transposed, torch.ones(())), 0.5), whole.transpose(0, 2))
+
+
+def test_a_piece_on_a_union_of_intervals_is_a_term_for_each_and_a_point_falls_back_to_where():
+    x = Symbol("x", real=True)
+    points = torch.tensor([-math.inf, -3.0, -1.0, -0.5, 0.0, 0.5, 1.0, 2.0, math.inf], dtype=torch.float64)
+    outside = Piecewise((x, (x < -1) | (x > 1)), (x**2, True))  # |x| > 1: two intervals, two terms
+    lines = statements_of(outside)
+    assert not any("where" in line for line in lines) and sum("torch.clamp(x" in line for line in lines) == 3
+    want = torch.where(points.abs() > 1, points, points**2)
+    assert torch.equal(values_of(outside, points), want)
+    at_zero = Piecewise((1, Eq(x, 0)), (x, True))  # a set with an isolated point is not intervals
+    assert any("torch.where" in line for line in statements_of(at_zero))
+    assert torch.equal(values_of(at_zero, points), torch.where(points == 0, 1.0, points))
