@@ -80,8 +80,22 @@ def display_candidates(f: Expr) -> list[Expr]:
         # σ and logit written out first: σ(log y) is y/(1 + y), which simplify does not know by name
         simple = simplify(_written_out(f))
         out += [simple, simplify(powdenest(simple, force=True)), factor(radsimp(simple))]
-        out += [_factored_in_root(simple), powdenest(_signs_inside(f), force=True)]
+        out += [_factored_in_root(simple), powdenest(_signs_inside(f), force=True), _powers_split(out[0])]
     return out
+
+
+def _powers_split(f: Expr) -> Expr:
+    """A root of a quotient split into roots of its factors, their signs made positive and the powers of
+    one base combined: 4(-g/(g - 1))^{3/4}(g - 1)² is 4g^{3/4}(1 - g)^{5/4}. Holds where those factors
+    are positive (0 < g < 1 here): the caller keeps it only where it still equals g'."""
+    signed = f.replace(
+        lambda e: e.is_Pow and not e.exp.is_Integer and e.base.is_Mul,
+        lambda e: Pow(_positive_constants(factor(e.base)), e.exp),
+    )
+    signed = _positive_constants(signed) if signed.is_Mul else signed
+    # each base a positive symbol: SymPy then splits and combines the powers itself
+    bases = {b: Dummy("b", positive=True) for b in [G, *signed.atoms(Add)]}
+    return signed.xreplace(bases).xreplace({d: b for b, d in bases.items()})
 
 
 def _written_out(f: Expr) -> Expr:
