@@ -29,7 +29,6 @@ from sympy import (
     expand,
     factor,
     lambdify,
-    piecewise_fold,
     simplify,
     together,
 )
@@ -164,7 +163,9 @@ def _by_intervals(difference: Expr, var: Symbol) -> Proof | None:
     parameters being positive), so one branch applies, proved 0 by the cheap
     tactics.  The points themselves are left out: they are the kinks.
     """
-    folded = piecewise_fold(piecewise.rewritten(difference))
+    # not folded: branch_at picks each nested piece at the point itself, and SymPy's piecewise_fold
+    # simplifies the combined conditions (a first simplify imports sympy.physics: a quarter second)
+    folded = piecewise.rewritten(difference)
     ordered = piecewise.breakpoints(folded, var)
     if ordered is None:
         return None

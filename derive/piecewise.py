@@ -13,19 +13,21 @@ from dataclasses import dataclass
 from sympy import (
     Eq,
     Expr,
+    Intersection,
     Interval,
     Max,
     Min,
     Piecewise,
     S,
     Symbol,
+    Union,
     diff,
     piecewise_fold,
     simplify,
 )
 from sympy.core.relational import Relational
 from sympy.functions.elementary.miscellaneous import _minmax_as_Piecewise
-from sympy.logic.boolalg import ITE, Not, Or
+from sympy.logic.boolalg import ITE, And, Not, Or
 
 from derive import registry
 from derive.compute import solutions
@@ -83,6 +85,34 @@ def flattened(expr: Expr) -> Expr:
     return flat(expr) if nested or expr.has(ITE) else expr
 
 
+def condition_set(cond: Expr) -> object:
+    """The set of reals where a condition in one variable holds. A comparison of the variable with a
+    number is its interval at once, and And, Or, Not combine those; anything else goes through SymPy's
+    as_set, which solves the inequality (z > 0 that way costs a tenth of a second: it asks for the
+    periodicity of z, which simplifies, which imports sympy.physics)."""
+    if cond is S.true:
+        return S.Reals
+    if cond is S.false:
+        return S.EmptySet
+    if isinstance(cond, Relational) and cond.rel_op in ("<", "<=", ">", ">="):
+        lhs, rhs, op = cond.lhs, cond.rhs, cond.rel_op
+        if rhs.is_Symbol and lhs.is_number:  # 0 < z is z > 0
+            lhs, rhs, op = rhs, lhs, {"<": ">", "<=": ">=", ">": "<", ">=": "<="}[op]
+        if lhs.is_Symbol and rhs.is_number and rhs.is_extended_real:
+            return {
+                "<": Interval.open(S.NegativeInfinity, rhs),
+                "<=": Interval(S.NegativeInfinity, rhs),
+                ">": Interval.open(rhs, S.Infinity),
+                ">=": Interval(rhs, S.Infinity),
+            }[op]
+    if isinstance(cond, (And, Or)):
+        sets = [condition_set(a) for a in cond.args]
+        return Intersection(*sets) if isinstance(cond, And) else Union(*sets)
+    if isinstance(cond, Not):
+        return S.Reals - condition_set(cond.args[0])
+    return cond.as_set()
+
+
 def plain_condition(cond: Expr) -> Expr:
     """A condition without ITE, written as the interval it is when it has one variable: (z ≥ 1) ∧ (z > 0) is z ≥ 1."""
     cond = cond.replace(lambda c: isinstance(c, ITE), lambda c: c.to_nnf())
@@ -91,7 +121,7 @@ def plain_condition(cond: Expr) -> Expr:
         return cond
     (var,) = symbols
     try:
-        shown = cond.as_set().as_relational(var)
+        shown = condition_set(cond).as_relational(var)
     except (NotImplementedError, TypeError, ValueError, AttributeError):
         return cond
     return shown if shown.count_ops() <= cond.count_ops() else cond
@@ -120,7 +150,7 @@ def pieces(pw: Piecewise, var: Symbol) -> list[tuple[Expr, object]] | None:
     out = []
     for expr, cond in pw.args:
         try:
-            where = (cond.as_set() if cond is not S.true else S.Reals) - taken
+            where = condition_set(cond) - taken
         except (NotImplementedError, TypeError, ValueError):  # sin z > 0: infinitely many intervals
             return None
         taken = taken | where

@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 from sympy import Add, Expr, Float, Function, Interval, Mul, Piecewise, Pow, S, Symbol, Union, sstr
 from sympy.logic.boolalg import Boolean, BooleanTrue
 
+from derive.piecewise import condition_set
+
 IN_PLACE_FUNCTIONS = {
     "exp": "exp",
     "expm1": "expm1",
@@ -282,7 +284,7 @@ class Statements:
     def _indicator(self, condition: Boolean) -> Value:
         """The condition as a tensor of 0s and 1s in the tensors' dtype, made here."""
         v = _variable(condition, self.tensors)
-        intervals = _as_intervals(condition.as_set().intersect(S.Reals)) if v is not None else None
+        intervals = _as_intervals(condition_set(condition).intersect(S.Reals)) if v is not None else None
         if intervals:  # disjoint: their masks add up to the condition's
             return self._fold([("+", self._mask_of(v, i)) for i in intervals], {"+": ("add", "add_")}, reverse={})
         like = self.printer._settings["like"]
@@ -383,7 +385,7 @@ def _intervals(e: Piecewise, tensors: frozenset) -> list[tuple[Expr, Symbol, Int
     taken = S.EmptySet
     pieces = []
     for value, condition in e.args:
-        where = S.Reals if isinstance(condition, BooleanTrue) else condition.as_set().intersect(S.Reals)
+        where = condition_set(condition).intersect(S.Reals)
         where, taken = where - taken, taken | where
         if value == 0:  # a zero piece is left out of the sum: its set's shape does not matter
             continue
