@@ -83,18 +83,17 @@ def _function(plan: Plan, printer: DeriveTorchPrinter) -> list[str]:
     keep, _, gradient = formulas(plan, printer)
     names = [p.name for p in plan.parameters]
     cls = _class_name(plan.name)
-    forward, y = _kernel(plan, printer, plan.forward, ["x"], "forward")
+    forward, y = [], ""
+    if plan.torch is None or plan.torch.when:  # derive's formula, everywhere or where the built-in is not g
+        forward, y = _kernel(plan, printer, plan.forward, ["x"], "forward")
     if plan.torch is not None:  # PyTorch's own kernel: one pass, and the built-in's values
         python = {p.symbol.name: p.name for p in plan.parameters}
         arguments = ["x", *(f"{keyword}={python[parameter]}" for keyword, parameter in plan.torch.keywords)]
         # torch.ops.aten's operators are reached through torch itself: no module of that name to import
         name = plan.torch.name
         builtin = f"{name if name.startswith('torch.ops.') else printer._module_format(name)}({', '.join(arguments)})"
-        if plan.torch.when:  # only at those values: derive's formula at the others
-            test = " and ".join(f"{python[parameter]} == {value!r}" for parameter, value in plan.torch.when)
-            y = f"{builtin} if {test} else {y}"
-        else:
-            forward, y = [], builtin
+        test = " and ".join(f"{python[parameter]} == {value!r}" for parameter, value in plan.torch.when)
+        y = f"{builtin} if {test} else {y}" if test else builtin
     backward, dx = _kernel(plan, printer, Mul(Symbol("grad", real=True), plan.gradient), [keep, "grad"], "backward")
     nones = ["None"] * len(names)
     lines = [

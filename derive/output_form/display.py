@@ -88,10 +88,18 @@ def _powers_split(f: Expr) -> Expr:
     """A root of a quotient split into roots of its factors, their signs made positive and the powers of
     one base combined: 4(-g/(g - 1))^{3/4}(g - 1)² is 4g^{3/4}(1 - g)^{5/4}. Holds where those factors
     are positive (0 < g < 1 here): the caller keeps it only where it still equals g'."""
-    signed = f.replace(
-        lambda e: e.is_Pow and not e.exp.is_Integer and e.base.is_Mul,
-        lambda e: Pow(_positive_constants(factor(e.base)), e.exp),
-    )
+
+    def root_of_quotient(e: Expr) -> bool:
+        return (
+            e.is_Pow
+            and not e.exp.is_Integer
+            and e.base.is_Mul
+            and any(q.is_Pow and q.exp.is_negative for q in e.base.args)
+        )
+
+    if not f.has(Pow) or not any(root_of_quotient(e) for e in f.atoms(Pow)):
+        return f  # nothing to split (the common case: no time spent)
+    signed = f.replace(root_of_quotient, lambda e: Pow(_positive_constants(factor(e.base)), e.exp))
     signed = _positive_constants(signed) if signed.is_Mul else signed
     # each base a positive symbol: SymPy then splits and combines the powers itself
     bases = {b: Dummy("b", positive=True) for b in [G, *signed.atoms(Add)]}
