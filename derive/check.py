@@ -165,8 +165,8 @@ def _by_intervals(difference: Expr, var: Symbol) -> Proof | None:
     """
     # not folded: branch_at picks each nested piece at the point itself, and SymPy's piecewise_fold
     # simplifies the combined conditions (a first simplify imports sympy.physics: a quarter second)
-    folded = piecewise.rewritten(difference)
-    ordered = piecewise.breakpoints(folded, var)
+    pieces = piecewise.rewritten(difference)
+    ordered = piecewise.breakpoints(pieces, var)
     if ordered is None:
         return None
     inside = [S.Zero]  # no cut: one interval, the whole line
@@ -174,7 +174,7 @@ def _by_intervals(difference: Expr, var: Symbol) -> Proof | None:
         inside = [ordered[0] - 1, *[(a + b) / 2 for a, b in zip(ordered, ordered[1:], strict=False)], ordered[-1] + 1]
     used = []
     for point in inside:
-        branch = piecewise.branch_at(folded, var, point)
+        branch = piecewise.branch_at(pieces, var, point)
         closing = _closing_tactic(CHEAP_TACTICS, branch) if branch is not None else None
         if closing is None:
             return None

@@ -8,7 +8,6 @@ measures that, step by step, against the exact value at 50 digits.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -118,16 +117,14 @@ class Reference:
         )
 
 
-def formula_precision(
-    expr: Expr, arg: Symbol, values: list[float], dtype: str, reference: Expr | None = None
-) -> Precision:
+def formula_precision(expr: Expr, arg: Symbol, values: list[float], dtype: str, exact: list | None = None) -> Precision:
     """How a formula rounds, apart from its input: expr at each value (rounded to dtype) in dtype, against
-    the exact value at that same rounded value, to 30 digits, of ``reference`` (an equal formula: the
-    forms of one F share it, so it is computed once, ``exact_at``), else of expr itself.  Two equal
-    forms of F(y) differ only here (1 - y² and (1 - y)(1 + y) at the same y); the loss from keeping y
-    itself is the same for both."""
+    ``exact``, the exact values there of an equal formula (``exact_at``: the forms of one F share them),
+    else expr's own.  Two equal forms of F(y) differ only here (1 - y² and (1 - y)(1 + y) at the same
+    y); the loss from keeping y itself is the same for both."""
     rounded, xs = _rounded(values, dtype)
-    exact = exact_at(expr if reference is None else reference, arg, values, dtype)
+    if exact is None:
+        exact = exact_at(expr, arg, values, dtype)
     return _compare(rounded, over_array(expr, arg, xs, dtype).tolist(), exact, dtype)
 
 
@@ -139,39 +136,33 @@ def _rounded(values: list[float], dtype: str) -> tuple[list[float], object]:
     return [float(x) for x in xs.tolist()], xs
 
 
-@functools.lru_cache(maxsize=64)
-def _exact_at(expr: Expr, arg: Symbol, rounded: tuple[float, ...]) -> tuple:
-    precise = compiled(expr, arg, "mpmath")
-    return tuple(exact_value(precise, x) for x in rounded)  # a formula that cancels needs more than 50 digits
-
-
 def exact_at(expr: Expr, arg: Symbol, values: list[float], dtype: str) -> list:
-    """expr's exact values (30 digits; None where not a finite real) at the values rounded to dtype,
-    remembered for the next formula measured against the same reference at the same points."""
-    return list(_exact_at(expr, arg, tuple(_rounded(values, dtype)[0])))
+    """expr's exact values (30 digits; None where not a finite real) at the values rounded to dtype."""
+    precise = compiled(expr, arg, "mpmath")
+    # a formula that cancels needs more than 50 digits
+    return [exact_value(precise, x) for x in _rounded(values, dtype)[0]]
 
 
-def through_output(form: Expr, output: Symbol, g, slope, points: list[float], dtype: str) -> Precision:
-    """What keeping the output costs: F at g(x) rounded to dtype, computed in dtype, against the exact
-    g'(x) (``g`` and ``slope`` mpmath functions of x).  Where g saturates the kept y has lost the digits
-    g' needs (σ(30) rounds to 1 - 9e-14 in float64; 1 - y keeps only three of them)."""
+def through_output(
+    form: Expr, output: Symbol, g, slope, points: list[float], dtypes: tuple[str, ...] = ("float32", "float64")
+) -> tuple[Precision, ...]:
+    """What keeping the output costs, for each type: F at g(x) rounded to the type, computed in it,
+    against the exact g'(x) (``g`` and ``slope`` mpmath functions of x, evaluated once for all types).
+    Where g saturates the kept y has lost the digits g' needs (σ(30) rounds to 1 - 9e-14 in float64;
+    1 - y keeps only three of them)."""
     import numpy as np
 
-    exact, outputs = _through(g, slope, tuple(points))
-    with np.errstate(over="ignore"):
-        ys = np.array(outputs, dtype=dtype)
-    return _compare(list(points), over_array(form, output, ys, dtype).tolist(), exact, dtype)
-
-
-@functools.lru_cache(maxsize=8)
-def _through(g, slope, points: tuple[float, ...]) -> tuple[list, list]:
-    """g'(x) exact and g(x) as a float at the points: the same for float32 and float64, computed once."""
     exact, outputs = [], []
     for x in points:
         exact.append(exact_value(slope, x))
         y = exact_value(g, x)
-        outputs.append(float(y) if y is not None else float("nan"))
-    return exact, outputs
+        outputs.append(float(y) if y is not None else np.nan)
+    measured = []
+    for dtype in dtypes:
+        with np.errstate(over="ignore"):
+            ys = np.array(outputs, dtype=dtype)
+        measured.append(_compare(list(points), over_array(form, output, ys, dtype).tolist(), exact, dtype))
+    return tuple(measured)
 
 
 ADAPTIVE_DIGITS = (DIGITS, 2 * DIGITS, 4 * DIGITS, 8 * DIGITS, 16 * DIGITS)

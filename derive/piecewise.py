@@ -221,7 +221,7 @@ def _relations(expr: Expr, var: Symbol) -> set[Relational]:
 
 
 def breakpoints(expr: Expr, var: Symbol) -> list[Expr] | None:
-    """The points where a condition of the (folded) piecewise expr changes, in order.
+    """The points where a condition of the piecewise expr (its pieces nested or not) changes, in order.
 
     None when they cannot all be found, are not all real, or their order depends on the parameters.
     """

@@ -134,7 +134,7 @@ def _kept(gradient: Expr, body: Expr, derivative: Expr, x: Symbol, values: dict)
     g = compiled(stable(body.subs(values)), x, "mpmath")
     slope = compiled(stable(derivative.subs(values)), x, "mpmath")
     form = gradient.subs(values)
-    return tuple(through_output(form, G, g, slope, grid(), t) for t in ("float32", "float64"))
+    return through_output(form, G, g, slope, grid())
 
 
 def _output_candidates(form: Expr) -> list[Expr]:
@@ -170,12 +170,13 @@ def _best(
 ) -> tuple[Expr, tuple]:
     """The candidate that rounds best: fewest inf/NaN, then least mean error in float32, then in float64;
     each measured against the exact values of ``reference`` (equal to all of them), computed once."""
-    from derive.numerics import formula_precision
+    from derive.numerics import exact_at, formula_precision
 
+    types = ("float32", "float64")
+    exact = {t: exact_at(reference.subs(values), arg, points, t) for t in types}
     measured = []
-    reference = reference.subs(values)
     for c in candidates:
-        precision = tuple(formula_precision(c.subs(values), arg, points, t, reference) for t in ("float32", "float64"))
+        precision = tuple(formula_precision(c.subs(values), arg, points, t, exact[t]) for t in types)
         f32, f64 = precision
         score = (f32.count_non_finite, f32.mean_relative_error, f64.count_non_finite, f64.mean_relative_error)
         measured.append((score, count_ops(c), c, precision))

@@ -74,14 +74,19 @@ class CodeMixin:
 
 
 def formulas(plan: Plan, printer: CodeMixin) -> tuple[str, str, str]:
-    """(what is kept: "y" or "x", the forward's code, the gradient's code), each printed by printer;
-    a constant piece of the gradient takes the dtype of what is kept."""
+    """(what is kept: "y" or "x", the forward's code, the gradient's code), each printed by printer."""
+    keep, gradient = gradient_code(plan, printer)
+    return keep, printer.doprint(in_code(plan, plan.forward)), gradient
+
+
+def gradient_code(plan: Plan, printer: CodeMixin) -> tuple[str, str]:
+    """(what is kept: "y" or "x", the gradient's code); a constant piece of the gradient takes the dtype
+    of what is kept."""
     keep = "y" if plan.saves == "output" else "x"
-    forward = printer.doprint(in_code(plan, plan.forward))
     printer._settings["like"] = keep
     gradient = printer.doprint(in_code(plan, plan.gradient))
     printer._settings["like"] = "x"
-    return keep, forward, gradient
+    return keep, gradient
 
 
 def module(

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from sympy import Add, Expr, Float, Function, Interval, Mul, Piecewise, Pow, S, Symbol, Union, sstr
 from sympy.logic.boolalg import Boolean, BooleanTrue
 
-from derive.piecewise import condition_set
+from derive.piecewise import condition_set, pieces
 
 IN_PLACE_FUNCTIONS = {
     "exp": "exp",
@@ -90,6 +90,10 @@ class Statements:
         value = self.value(expr)
         if out is None:
             return value.code if value.made else self._new(value.code)
+        return self.into(value, out)
+
+    def into(self, value: Value, out: str) -> str:
+        """The statements rewritten so that ``value`` (what ``value()`` returned) is written into ``out``."""
         if not value.made:  # x itself, or a number
             self.lines.append(f"{out}.copy_({value.code})" if value.tensor else f"{out}.fill_({value.code})")
             return out
@@ -142,15 +146,14 @@ class Statements:
         # the terms without a tensor summed first, as one scalar: one pass over memory for all of them;
         # a term c·a·b is added by addcmul, one pass where a product then a sum are two
         scalars, terms = self._split(e.args)
-        products = [t for t in terms if self._product_of_two(t) is not None]
+        products = {t: split for t in terms if (split := self._product_of_two(t)) is not None}
         others = [t for t in terms if t not in products]
         if not others:  # nothing to add a product to but numbers: the first product makes the tensor
-            others, products = products[:1], products[1:]
+            others, products = terms[:1], {t: products[t] for t in terms[1:]}
         signed: list = [("+", Add(*scalars))] if scalars else []
         signed += [("-", -t) if t.as_coeff_Mul()[0].is_negative else ("+", t) for t in others]
         acc = self._fold(signed, {"+": ("add", "add_"), "-": ("sub", "sub_")}, reverse={"-": "rsub"})
-        for term in products:
-            coefficient, a, b = self._product_of_two(term)
+        for coefficient, a, b in products.values():
             acc = self._addcmul(acc, self.value(a), self.value(b), coefficient)
         return acc
 
@@ -191,11 +194,11 @@ class Statements:
         signed += [("*", self._indicator(condition)) for _, condition in masks.values()]
         # (1 + c·m)·s is s + c·s·m: one addcmul where a sum and a product are two passes (swish's
         # σ(βx)(1 + βx·σ(-βx)))
-        one_plus = next((f for f in factors if self._one_plus(f) is not None), None)
-        other = next((f for f in factors if f is not one_plus and not f.is_Symbol and not f.is_Pow), None)
-        if one_plus is not None and other is not None:
-            factors = [f for f in factors if f is not one_plus and f is not other]
-            coefficient_of_m, m = self._one_plus(one_plus)
+        sum_, split = next(((f, split) for f in factors if (split := self._one_plus(f)) is not None), (None, None))
+        other = next((f for f in factors if f is not sum_ and not f.is_Symbol and not f.is_Pow), None)
+        if sum_ is not None and other is not None:
+            coefficient_of_m, m = split
+            factors = [f for f in factors if f is not sum_ and f is not other]
             s = self.value(other)
             signed.append(("*", self._addcmul(s, s, self.value(m), coefficient_of_m)))
         signed += [("/", f.base) if f.is_Pow and f.exp == -1 else ("*", f) for f in factors]
@@ -250,11 +253,11 @@ class Statements:
         if bounds is not None:
             inner, low, high = bounds
             return self._clamped(self.value(inner), low, high)
-        pieces = _intervals(e, self.tensors)
-        if pieces is None:
+        found = _intervals(e, self.tensors)
+        if found is None:
             return self._made(self.printer._print(e))
         terms: list = []
-        for value, v, interval in pieces:
+        for value, v, interval in found:
             if value == 0:
                 continue
             ends = [end for end in (interval.inf, interval.sup) if end.is_finite]
@@ -375,25 +378,23 @@ def _variable(condition: Boolean, tensors: frozenset) -> Symbol | None:
 
 
 def _intervals(e: Piecewise, tensors: frozenset) -> list[tuple[Expr, Symbol, Interval]] | None:
-    """(value, variable, interval) for each piece: the points where it is the one that holds (earlier
-    pieces take precedence), when every condition tests one tensor against numbers and each of these
-    sets is one interval; else None."""
-    variables = {v for _, c in e.args if not isinstance(c, BooleanTrue) for v in [_variable(c, tensors)]}
+    """(value, variable, interval) for each piece that is not 0, on the points where it is the one that
+    holds (piecewise.pieces), when every condition tests one tensor against numbers and each of those
+    sets is intervals (a union: an entry for each); else None."""
+    variables = {_variable(c, tensors) for _, c in e.args if not isinstance(c, BooleanTrue)}
     if len(variables) != 1 or None in variables:
         return None
     (v,) = variables
-    taken = S.EmptySet
-    pieces = []
-    for value, condition in e.args:
-        where = condition_set(condition).intersect(S.Reals)
-        where, taken = where - taken, taken | where
-        if value == 0:  # a zero piece is left out of the sum: its set's shape does not matter
-            continue
-        intervals = _as_intervals(where)
+    found = pieces(e, v)
+    if found is None:
+        return None
+    out = []
+    for value, where in found:
+        intervals = [] if value == 0 else _as_intervals(where)  # a zero piece is left out of the sum
         if intervals is None:
             return None
-        pieces += [(value, v, interval) for interval in intervals]  # a union: a term for each interval
-    return pieces
+        out += [(value, v, interval) for interval in intervals]
+    return out
 
 
 def _as_intervals(where) -> list[Interval] | None:

@@ -17,7 +17,7 @@ from sympy import Expr, Mul, Symbol
 from sympy.printing.pytorch import TorchPrinter
 
 from derive.backward import Plan, blocks, register
-from derive.backward.code import CodeMixin, docstring, formulas, guard, in_code, module, used
+from derive.backward.code import CodeMixin, docstring, gradient_code, guard, in_code, module, used
 from derive.backward.in_place import Statements
 
 
@@ -46,26 +46,21 @@ def _class_name(name: str) -> str:
     return "".join(part.capitalize() for part in name.split("_")) + "Function"
 
 
-def _statements(
-    plan: Plan, printer: DeriveTorchPrinter, expr: Expr, like: str, out: str | None = None
-) -> tuple[list[str], str]:
-    """expr (in derive's symbols) as in-place statements, and the name of the tensor that holds it
-    (``out``, given one)."""
-    printer._settings["like"] = like
-    tensors = frozenset(Symbol(n, real=True) for n in ("x", "y", "grad"))
-    statements = Statements(printer, tensors)
-    name = statements.result(in_code(plan, expr), out)
-    printer._settings["like"] = "x"
-    return statements.lines, name
-
-
 def _kernel(plan: Plan, printer: DeriveTorchPrinter, expr: Expr, reads: list[str], role: str) -> tuple[list[str], str]:
     """(a module-level function writing expr for one block into out, the call that computes it for the
-    whole tensors): one operation is called as it is, more run block by block (derive.backward.blocks)."""
-    lines, _ = _statements(plan, printer, expr, reads[0])
-    if len(lines) == 1:
-        return [], lines[0].split(" = ", 1)[1]
-    lines, _ = _statements(plan, printer, expr, reads[0], "out")
+    whole tensors): one operation is called as it is, more run block by block (derive.backward.blocks).
+    Constants take the dtype of the first tensor read."""
+    printer._settings["like"] = reads[0]
+    try:
+        statements = Statements(printer, frozenset(Symbol(n, real=True) for n in ("x", "y", "grad")))
+        value = statements.value(in_code(plan, expr))
+        if not value.made:  # x itself, or a number
+            return [], value.code
+        if len(statements.lines) == 1:  # one operation, "t0 = torch.tanh(x)"
+            return [], statements.lines[0].split(" = ", 1)[1]
+        statements.into(value, "out")
+    finally:
+        printer._settings["like"] = "x"
     params = [p.name for p in used(plan, expr)]
     name = f"_{plan.name}_{role}"
     tensors = ", ".join(reads) + ("," if len(reads) == 1 else "")
@@ -74,26 +69,20 @@ def _kernel(plan: Plan, printer: DeriveTorchPrinter, expr: Expr, reads: list[str
         "",
         f"def {name}({', '.join([*reads, 'out', *params])}):",
         f'    """{plan.name}\'s {role} on one block, into out, in place on the tensors it makes."""',
-        *[f"    {line}" for line in lines],
+        *[f"    {line}" for line in statements.lines],
     ]
     return definition, f"in_blocks({', '.join([name, f'({tensors})', *params])})"
 
 
 def _function(plan: Plan, printer: DeriveTorchPrinter) -> list[str]:
-    keep, _, gradient = formulas(plan, printer)
+    keep, gradient = gradient_code(plan, printer)
     names = [p.name for p in plan.parameters]
     cls = _class_name(plan.name)
-    forward, y = [], ""
-    if plan.torch is None or plan.torch.when:  # derive's formula, everywhere or where the built-in is not g
+    builtin, test = _builtin(plan, printer)
+    forward, y = [], builtin
+    if builtin is None or test:  # derive's formula, everywhere or where the built-in is not g
         forward, y = _kernel(plan, printer, plan.forward, ["x"], "forward")
-    if plan.torch is not None:  # PyTorch's own kernel: one pass, and the built-in's values
-        python = {p.symbol.name: p.name for p in plan.parameters}
-        arguments = ["x", *(f"{keyword}={python[parameter]}" for keyword, parameter in plan.torch.keywords)]
-        # torch.ops.aten's operators are reached through torch itself: no module of that name to import
-        name = plan.torch.name
-        builtin = f"{name if name.startswith('torch.ops.') else printer._module_format(name)}({', '.join(arguments)})"
-        test = " and ".join(f"{python[parameter]} == {value!r}" for parameter, value in plan.torch.when)
-        y = f"{builtin} if {test} else {y}" if test else builtin
+        y = f"{builtin} if {test} else {y}" if test else y
     backward, dx = _kernel(plan, printer, Mul(Symbol("grad", real=True), plan.gradient), [keep, "grad"], "backward")
     nones = ["None"] * len(names)
     lines = [
@@ -126,6 +115,19 @@ def _function(plan: Plan, printer: DeriveTorchPrinter) -> list[str]:
         f"    return {cls}.apply({', '.join(['x', *names])})",
     ]
     return lines
+
+
+def _builtin(plan: Plan, printer: DeriveTorchPrinter) -> tuple[str | None, str]:
+    """(the call of PyTorch's own kernel for g, or None; the Python test of the parameters' values where
+    it is g, "" for all): one pass, and the built-in's values."""
+    if plan.torch is None:
+        return None, ""
+    python = {p.symbol.name: p.name for p in plan.parameters}
+    arguments = ["x", *(f"{keyword}={python[parameter]}" for keyword, parameter in plan.torch.keywords)]
+    # torch.ops.aten's operators are reached through torch itself: no module of that name to import
+    name = plan.torch.name
+    call = f"{name if name.startswith('torch.ops.') else printer._module_format(name)}({', '.join(arguments)})"
+    return call, " and ".join(f"{python[parameter]} == {value!r}" for parameter, value in plan.torch.when)
 
 
 def _forward_by(plan: Plan) -> str:
