@@ -124,7 +124,7 @@ LIBRARY: tuple[Activation, ...] = (
         "hard_sigmoid",
         "Hard sigmoid",
         _by_name("hardsigmoid", lambda z: Piecewise((0, z <= -3), (1, z >= 3), (z / 6 + S.Half, True))),
-        ("hardsigmoid", "hard-sigmoid"),
+        ("hardsigmoid", "hard-sigmoid", "h_sigmoid", "hsigmoid"),
         torch=_functional("hardsigmoid"),
     ),
     Activation(
@@ -147,7 +147,7 @@ LIBRARY: tuple[Activation, ...] = (
         "leaky_relu",
         "Leaky ReLU",
         _by_name("LeakyReLU", lambda z: Piecewise((z, z > 0), (_p("alpha") * z, True))),
-        ("leakyrelu", "leaky-relu"),
+        ("leakyrelu", "leaky-relu", "lrelu"),
         defaults=(("alpha", 0.01),),
         torch=_functional("leaky_relu", ("negative_slope", "alpha")),
     ),
@@ -155,15 +155,22 @@ LIBRARY: tuple[Activation, ...] = (
         "hard_swish",
         "Hard swish",
         _by_name("hardswish", lambda z: z * Min(Max(0, z + 3), 6) / 6),
-        ("hardswish", "hard-swish"),
+        ("hardswish", "hard-swish", "h_swish", "h-swish", "hswish"),
         torch=_functional("hardswish"),
     ),
     Activation(
         "swish",
         "Swish",
         _by_name("swish", lambda z: z / (1 + exp(-_p("beta") * z))),
-        ("silu",),
         torch=Builtin("torch.nn.functional.silu", when=(("beta", 1.0),)),
+    ),
+    # swish at β = 1, as PyTorch, JAX and the GELU paper name it: no β to choose
+    Activation(
+        "silu",
+        "SiLU",
+        _by_name("SiLU", lambda z: z / (1 + exp(-z))),
+        ("swish1", "swish-1", "sil"),
+        torch=_functional("silu"),
     ),
     Activation("mish", "Mish", _by_name("mish", lambda z: z * tanh(log(1 + exp(z)))), torch=_functional("mish")),
     # no torch=: PyTorch's gelu is 0.5·x·(1 + erf(x/√2)), which cancels to nothing for x ≪ 0

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from sympy import (
     DiracDelta,
     Expr,
+    Function,
     Mul,
     Piecewise,
     Pow,
@@ -36,7 +37,7 @@ from sympy.core.function import AppliedUndef
 from sympy.functions.elementary.hyperbolic import HyperbolicFunction
 
 from derive import board, piecewise, registry
-from derive.compute import expanded_terms, larger_than, real_number
+from derive.compute import expanded_terms, larger_than, printable, real_number
 from derive.functions import cbrt, sigmoid
 from derive.symbols import g_function, quantity_name
 
@@ -76,6 +77,24 @@ seconds without closing (the library's largest closed: expand 236 nodes, cancel 
 is the same on a busy machine."""
 CHEAP_TACTICS = TACTICS[:-1]
 """All but simplify: for the pieces of a piecewise difference, and where simplify cannot help."""
+
+
+SIMPLIFY_MAX_DEPTH = 4
+"""simplify is tried where functions nest at most this deep (tanh(log(1 + e^z)) of mish is 3)."""
+
+
+def function_depth(e: Expr) -> int:
+    """How deep functions nest in e: sin(z) is 1, tanh(log(1 + e^z)) is 3 (each distinct node once)."""
+    depths: dict[Expr, int] = {}
+
+    def depth(node: Expr) -> int:
+        if node in depths:
+            return depths[node]
+        inner = max((depth(a) for a in node.args), default=0)
+        depths[node] = inner + (1 if isinstance(node, Function) else 0)
+        return depths[node]
+
+    return depth(e)
 
 
 EXPAND_MAX_TERMS = 4096
@@ -122,8 +141,11 @@ def _tactics_for(lhs: Expr, rhs: Expr, difference: Expr) -> tuple[tuple[str, Cal
         # the real cube root (sign·|x|^(1/3)) has no algebra SymPy's tactics use: on Cardano's root of
         # a cubic they only expand for minutes (tanh's triple angle); numbers decide
         return ()
-    # simplify does not denest radicals of radicals (the bent identity's form): there, numbers decide
-    tactics = CHEAP_TACTICS if _nested_radical(difference) else TACTICS
+    # simplify does not denest radicals of radicals (the bent identity's form), and on functions of
+    # functions of functions it tries trigonometric rewrites for minutes (an inversion's candidate for
+    # log(1 + e^asin(tanh(z - 1))) nests eight deep): there, numbers decide
+    deep = function_depth(difference) > SIMPLIFY_MAX_DEPTH
+    tactics = CHEAP_TACTICS if deep or _nested_radical(difference) else TACTICS
     skipped = set()
     if expanded_terms(difference) > EXPAND_MAX_TERMS:
         # expand would only run out its time budget (a σ∘…∘σ chain of depth 20: 2^40 terms); in the
@@ -165,7 +187,10 @@ def _by_intervals(difference: Expr, var: Symbol) -> Proof | None:
     """
     # not folded: branch_at picks each nested piece at the point itself, and SymPy's piecewise_fold
     # simplifies the combined conditions (a first simplify imports sympy.physics: a quarter second)
-    pieces = piecewise.rewritten(difference)
+    try:
+        pieces = piecewise.rewritten(difference)
+    except TypeError:  # a piece with no real value (log 0 of log(relu6(z)) where relu6 is 0): not by intervals
+        return None
     ordered = piecewise.breakpoints(pieces, var)
     if ordered is None:
         return None
@@ -218,7 +243,7 @@ def _numeric(
     lhs, rhs = (e.replace(lambda x: isinstance(x, DiracDelta), lambda x: S.Zero) for e in (lhs, rhs))
     sides = [lhs, rhs] if domain is None else [lhs, rhs, domain]
     params = sorted(set().union(*(e.free_symbols for e in sides)) - {var}, key=str)
-    f = lambdify([var, *params], sides, modules="mpmath")
+    f = lambdify([var, *params], printable(sides), modules="mpmath")
     rng = random.Random(1)
     low, high = (-6.0, 6.0) if within is None else (max(within[0], -6.0), min(within[1], 6.0))
     kinks = piecewise.condition_roots(lhs - rhs, var)

@@ -56,10 +56,11 @@ VAR = click.option(
 NOTATION = click.option(
     "--input",
     "notation",
-    type=click.Choice(["auto", "math", "latex"]),
+    type=click.Choice(["auto", "math", "latex", "code"]),
     default="auto",
     show_default=True,
-    help="How TARGET is written: math notation and SymPy syntax, or LaTeX (auto: LaTeX when it has a backslash).",
+    help="How TARGET is written: math notation and SymPy syntax, LaTeX, or code (torch., np., F.); auto: LaTeX "
+    "with a backslash, code with a module's name or a method.",
 )
 
 
@@ -79,8 +80,13 @@ def main(ctx: click.Context, no_cache: bool) -> None:
 
 
 def cached(key: dict, compute: Callable[[], str]) -> str:
-    """compute()'s text, from the on-disk cache when it was computed before (derive.cache)."""
+    """compute()'s text, from the on-disk cache when it was computed before (derive.cache); a target
+    read from a file (act.py:swish) is keyed by the file's bytes too."""
     use = click.get_current_context().find_root().obj["cache"]
+    if "target" in key:
+        from derive.files import file_fingerprint
+
+        key = {**key, "file": file_fingerprint(key["target"])}
     try:
         return cache.answer(key, compute, use=use)
     except DeriveError as exc:
@@ -103,8 +109,9 @@ def cached(key: dict, compute: Callable[[], str]) -> str:
 @click.option("--reasons", is_flag=True, help="With --format latex: each step's rule and reason beside it.")
 @click.option("--order", default=1, show_default=True, type=click.IntRange(1, 4), help="The order of the derivative.")
 def steps(target: str, var: str | None, notation: str, fmt: str, standalone: bool, reasons: bool, order: int) -> None:
-    r"""Derive TARGET step by step: a library name (`derive list`), or an expression as you write it
-    (1/(1+e^-z), x^2 sin x), in SymPy syntax or in LaTeX (\tanh z, z \cdot \sigma(z))."""
+    r"""Derive TARGET step by step: a library name (`derive list`), an expression as you write it
+    (1/(1+e^-z), x^2 sin x, f(x) = ..., d/dx tanh x), in SymPy syntax, LaTeX (\tanh z, z \cdot \sigma(z)) or
+    code (x * torch.sigmoid(x)), or a function of a Python file, read without running it (act.py:swish)."""
 
     def compute() -> str:
         from derive.pipeline import derive
@@ -333,7 +340,7 @@ def check_(target: str, var: str | None, notation: str, order: int, numerics: bo
         fail(str(exc))
     click.echo(f"{derivation.function.title}: every step proved equal to its quantity (g by definition, g' by diff)")
     for line in walk(derivation):
-        lead = f"{line.lhs} = " if line.lhs else "  = "
+        lead = f"{line.lhs.text} = " if line.lhs else "  = "
         verdict = "FAILED" if line.proof.startswith("failed") else "ok"
         click.echo(f"{line.index + 1:>2}. {lead}{board_text(line.step.expr)}")
         click.echo(f"      {verdict}: {line.proof}")
@@ -353,7 +360,7 @@ def check_(target: str, var: str | None, notation: str, order: int, numerics: bo
 @main.command(cls=TargetCommand)
 @click.argument("lhs")
 @click.argument("rhs")
-@click.option("--var", default="z", show_default=True, help="The variable.")
+@click.option("--var", default=None, help="The variable (default: the one a side names, d/dx; else z).")
 @click.option("--format", "fmt", type=FormatChoice(), default="text", show_default=True, help="The output format.")
 def prove(lhs: str, rhs: str, var: str, fmt: str) -> None:
     """Prove the identity LHS = RHS step by step; exit status 1 when it does not hold."""

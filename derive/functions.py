@@ -25,6 +25,15 @@ class _Elementary(Function):
 
     _mpmathcode = _numpycode = _pythoncode = _written_out
 
+    def _torchcode(self, printer) -> str:
+        """SymPy's PyTorch printer: the framework's own function, by the registry's name for it."""
+        from derive import registry
+
+        name = registry.entry(type(self)).torch
+        if name is None:  # softplus: torch's is in torch.nn.functional, with a threshold; the formula
+            return f"({printer._print(self._eval_rewrite_as_exp(self.args[0]))})"
+        return f"{printer._module_format(name)}({printer._print(self.args[0])})"
+
 
 class sigmoid(_Elementary):  # noqa: N801 - SymPy names functions in lower case
     """The logistic function σ(z) = 1/(1 + e^{-z})."""
@@ -81,6 +90,7 @@ class logit(Function):  # noqa: N801
         return f"(lambda {printer._print(y)}: {body})({printer._print(self.args[0])})"
 
     _mpmathcode = _numpycode = _pythoncode = _written_out
+    _torchcode = _Elementary._torchcode
 
 
 class softplus(_Elementary):  # noqa: N801

@@ -12,11 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sympy import Expr, exp
+from sympy import Expr, Symbol, exp
 
 from derive import board, check
+from derive.activations import names
+from derive.errors import DeriveError
+from derive.reading import read
 from derive.reasons import Note, Reason, equation
-from derive.resolve import expression
+from derive.resolve import _inferred_variable, library_function
 from derive.steps import Step
 from derive.symbols import variable
 
@@ -60,11 +63,16 @@ class Identity:
         return json.to_dict(self)
 
 
-def prove(lhs: str | Expr, rhs: str | Expr, var: str = "z") -> Identity:
-    """Prove lhs = rhs as functions of ``var`` (text goes through the whitelist parser)."""
+def prove(lhs: str | Expr, rhs: str | Expr, var: str | None = None) -> Identity:
+    """Prove lhs = rhs as functions of ``var`` (text goes through derive's readers; a derivative written
+    on either side, d/dz or \frac{d}{dz}, stays an operator: its evaluation is a line of the chain).
+
+    Without ``var`` the variable is the one a side names (d/dx, f(x) = ...), else z, else the one the
+    sides use (as derive() chooses it)."""
+    var = var or _variable_of(lhs, rhs)
     z = variable(var)
-    left = expression(lhs, var) if isinstance(lhs, str) else lhs
-    right = expression(rhs, var) if isinstance(rhs, str) else rhs
+    left = _side(lhs, var)
+    right = _side(rhs, var)
     chain = [
         (left, "as written", "the left side"),
         (left.doit(), "evaluate", "carry out the derivatives"),
@@ -81,6 +89,33 @@ def prove(lhs: str | Expr, rhs: str | Expr, var: str = "z") -> Identity:
     reference = left.doit()
     proofs = [check.prove_equal(check.step_value(s.expr, {}), reference, z) for s in steps]
     return Identity(left, right, z, steps, proofs)
+
+
+def _side(side: str | Expr, var: str) -> Expr:
+    if not isinstance(side, str):
+        return side.subs(Symbol(var), variable(var))
+    reading = read(side, var, "auto", library_function, names())
+    if reading.order:
+        raise DeriveError(f'"{side}" defines a derivative: give each side as an expression')
+    return reading.expr
+
+
+def _variable_of(lhs: str | Expr, rhs: str | Expr) -> str:
+    """The variable the sides name (d/dx), else z, else the one they use."""
+    texts = [side for side in (lhs, rhs) if isinstance(side, str)]
+    readings = [read(side, None, "auto", library_function, names()) for side in texts]
+    named = {r.variable for r in readings if r.variable is not None}
+    if len(named) > 1:
+        raise DeriveError(f"the two sides name different variables ({' and '.join(sorted(named))})")
+    if named:
+        return named.pop()
+    used = set().union(*(r.expr.free_symbols for r in readings)) if readings else set()
+    used |= set().union(*(side.free_symbols for side in (lhs, rhs) if isinstance(side, Expr)))
+    if any(s.name == "z" for s in used):
+        return "z"
+    from sympy import Add
+
+    return _inferred_variable(Add(*used)) or "z"
 
 
 def _written_out(e: Expr) -> Expr:

@@ -246,7 +246,7 @@ def report(derivation: Derivation, rows: list[StepNumerics]) -> str:
 
     lines = [f"{derivation.function.title}: each step in floating point, z from -1000 to 1000, against mpmath"]
     for line, row in zip(walk(derivation), rows, strict=True):
-        lead = f"{line.lhs} = " if line.lhs else "  = "
+        lead = f"{line.lhs.text} = " if line.lhs else "  = "
         lines.append(f"{line.index + 1:>2}. {lead}{board_text(line.step.expr)}")
         lines += [f"      {p}" for p in row.precisions]
     return "\n".join(lines) + "\n"

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sympy import (
+    Dummy,
     Eq,
     Expr,
     Intersection,
@@ -21,6 +22,7 @@ from sympy import (
     S,
     Symbol,
     Union,
+    cancel,
     diff,
     piecewise_fold,
     simplify,
@@ -43,8 +45,15 @@ def rewritten(expr: Expr) -> Expr:
     second and then seconds to fold.
     """
     if expr.has(Max, Min):
-        expr = expr.replace(lambda e: isinstance(e, (Max, Min)), _minmax_pieces)
-    return expr.rewrite(Piecewise)
+        expr = expr.replace(lambda e: isinstance(e, (Max, Min)) and _in_variable(e), _minmax_pieces)
+    # a max of parameters alone (max(1, a) of max(z, a·z)) stays one: it is a number, not a piece of g
+    constants = {e: Dummy() for e in expr.atoms(Max, Min) if not _in_variable(e)}
+    return expr.xreplace(constants).rewrite(Piecewise).xreplace({d: e for e, d in constants.items()})
+
+
+def _in_variable(e: Expr) -> bool:
+    """Whether e holds the variable (derive's variable is real; parameters are positive)."""
+    return any(not s.is_positive for s in e.free_symbols)
 
 
 def _minmax_pieces(e: Expr) -> Expr:
@@ -52,7 +61,24 @@ def _minmax_pieces(e: Expr) -> Expr:
     for i, arg in enumerate(args):
         if isinstance(arg, Piecewise):
             return Piecewise(*[(_minmax_pieces_of(e.func(*args[:i], p, *args[i + 1 :])), c) for p, c in arg.args])
+    homogeneous = _homogeneous(e)
+    if homogeneous is not None:
+        return homogeneous
     return _minmax_as_Piecewise(">=" if isinstance(e, Max) else "<=", *args)
+
+
+def _homogeneous(e: Expr) -> Expr | None:
+    """max(z, a·z) by the sign of z: z·max(1, a) for z ≥ 0, z·min(1, a) below, whatever a is (which of
+    z and a·z is larger depends on a < 1; on either side of 0 it does not)."""
+    variables = {s for s in e.free_symbols if not s.is_positive}
+    if len(variables) != 1:
+        return None
+    (var,) = variables
+    slopes = [cancel(a / var) for a in e.args]
+    if any(s.has(var) for s in slopes) or len(set(slopes)) < 2 or all(s.is_number for s in slopes):
+        return None
+    same, other = (Max, Min) if isinstance(e, Max) else (Min, Max)
+    return Piecewise((var * same(*slopes), var >= 0), (var * other(*slopes), True))
 
 
 def _minmax_pieces_of(e: Expr) -> Expr:
@@ -246,7 +272,11 @@ def breakpoints(expr: Expr, var: Symbol) -> list[Expr] | None:
 def condition_roots(expr: Expr, var: Symbol) -> list[float]:
     """The numeric points where a piece of expr changes, as far as they can be found (to sample away from)."""
     out: list[float] = []
-    for rel in _relations(rewritten(expr), var):
+    try:
+        relations = _relations(rewritten(expr), var)
+    except TypeError:  # a piece with no real value (log 0): its conditions are not compared
+        relations = _relations(expr, var)
+    for rel in relations:
         try:
             out.extend(float(r) for r in solutions(rel.lhs - rel.rhs, var) if r.is_real)
         except (NotImplementedError, TypeError):

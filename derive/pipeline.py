@@ -7,23 +7,32 @@ from typing import Any
 
 from sympy import Expr, Symbol, count_ops
 
-from derive import check, compute, output_form, rules, steps
+from derive import check, compute, output_form, registry, rules, steps
 from derive.errors import DeriveError, StepCheckError
 from derive.reasons import Note, Reason, equation
 from derive.resolve import Function, resolve
-from derive.symbols import g_function, in_g
+from derive.symbols import g_function, in_g, renaming
 
 MAX_ORDER = 4
 ON_FAILURE = ("raise", "record")
 
 
 def derive(
-    target: str | Expr, var: str | None = None, order: int = 1, on_failure: str = "raise", notation: str = "auto"
+    target: str | Expr,
+    var: str | None = None,
+    order: int = 1,
+    on_failure: str = "raise",
+    notation: str = "auto",
+    files: bool = True,
 ) -> Derivation:
-    """Differentiate an activation step by step: a library name or an expression in ``var``.
+    """Differentiate an activation step by step: a library name, ``file.py:name`` (a def or an
+    nn.Module of a Python file, read without running it; ``files=False`` refuses those), or a text.
 
-    The expression is math notation, SymPy syntax or LaTeX (``notation``: "auto", "math", "latex");
-    without ``var`` the variable is z, or the one the expression uses (derive.resolve).
+    The text is math notation, SymPy syntax, LaTeX or code (``notation``: "auto", "math", "latex",
+    "code"), a definition (f(x) = ...: f names the function in every output) or a derivative
+    operator around the function (d/dx tanh x, \frac{d^2}{dz^2} σ(z): its order, unless ``order`` is
+    given too); without ``var`` the variable is the one the text names, else z, or the one the
+    expression uses (derive.resolve).
 
     Every step is proved equal to its quantity; a step that fails is a bug in derive, raised as a
     StepCheckError (``on_failure="raise"``) or kept in ``proofs`` for the caller to report
@@ -34,11 +43,25 @@ def derive(
     if on_failure not in ON_FAILURE:
         raise DeriveError(f"on_failure must be one of {', '.join(ON_FAILURE)}, not {on_failure!r}")
     with compute.safety_limit():  # bounded by sizes, never by time: this only stops a runaway, with an error
-        return _derive(target, var, order, on_failure, notation)
+        function = resolve(target, var, notation, files)  # parse
+        return _derive(function, _order(function, order), on_failure)
 
 
-def _derive(target: str | Expr, var: str | None, order: int, on_failure: str, notation: str) -> Derivation:
-    function = resolve(target, var, notation)  # parse
+def _order(function: Function, order: int) -> int:
+    """The order asked for: the derivative operator's (d^2/dz^2 ...) unless ``order`` says another too."""
+    if not function.order or function.order == order:
+        return order
+    if order != 1:
+        raise DeriveError(
+            f"the target asks for the derivative of order {function.order} and order {order} is given too: say it once"
+        )
+    if function.order > MAX_ORDER:
+        raise DeriveError(f"the order must be from 1 to {MAX_ORDER}, not {function.order}")
+    return function.order
+
+
+def _derive(function: Function, order: int, on_failure: str) -> Derivation:
+    _refuse_infinite_pieces(function)
     z = function.variable
     tree = rules.rule_tree(function.body, z)  # rule tree
     derivative = tree.derivative  # an UnknownRule anywhere in the tree raises CannotDifferentiateError here
@@ -62,6 +85,37 @@ def _derive(target: str | Expr, var: str | None, order: int, on_failure: str, no
     if on_failure == "raise":
         derivation.raise_on_failure()
     return derivation
+
+
+def _refuse_infinite_pieces(function: Function) -> None:
+    """A function with a piece that is no finite number on a whole interval (log 0 in log(relu6(z)) for
+    z ≤ 0) is refused: it is not a real function there, and no step would say so."""
+    from sympy import Piecewise, S
+
+    from derive import piecewise
+    from derive.printing.text import board_text
+
+    if not function.body.has(Piecewise, *registry.by_pieces("corners")):
+        return
+    shaped = piecewise.as_piecewise(function.body)
+    for expr, condition in shaped.args if isinstance(shaped, Piecewise) else ():
+        if condition is not S.false and _no_real_value(expr):
+            where = "elsewhere" if condition is S.true else f"where {board_text(condition)}"
+            raise DeriveError(f"{function.name} is no finite real number {where}: derive differentiates real functions")
+
+
+def _no_real_value(piece: Expr) -> bool:
+    """A piece that is infinite, NaN, or a number with no real value (erfinv(6) where relu6 is 6)."""
+    from sympy import S
+
+    if piece.has(S.ComplexInfinity, S.NaN, S.Infinity, S.NegativeInfinity):
+        return True
+    if not piece.is_number:
+        return False
+    try:
+        return piece.evalf(15).is_extended_real is False
+    except (ValueError, TypeError, ArithmeticError):
+        return True
 
 
 @dataclass
@@ -124,12 +178,20 @@ class Derivation:
             raise StepCheckError(f"step {i + 1} of {self.name} does not hold ({proof.detail}): a bug in derive")
 
     def heading(self) -> Reason:
-        """The first line of a text rendering: the function's title and g."""
+        """The first line of a text rendering: the function's title and g (or its own name)."""
         g = g_function(self.variable)
-        return Reason.of("{title}: {definition}", title=self.title, definition=equation(g, self.steps[0].expr))
+        heading = Reason.of("{title}: {definition}", title=self.title, definition=equation(g, self.steps[0].expr))
+        return heading.substitute(self.renaming)
 
     def notes(self) -> list[Note]:
-        return self.verdict.notes()
+        """What every format writes under the steps: how conventional spellings were read, the verdict, kinks."""
+        readings = [Note(Reason.of("read {spelling}", spelling=c)) for c in self.function.conventions]
+        return readings + [note.substitute(self.renaming) for note in self.verdict.notes()]
+
+    @property
+    def renaming(self) -> dict:
+        """g, g(z) and g' as the outputs write them: the function's own name where it has one (f(x) = ...)."""
+        return renaming(self.function.symbol, self.variable)
 
     def render(self, fmt: str = "text", **options: Any) -> str:
         """The derivation in a format of derive.render (text, latex, markdown, json, html, beamer, ...)."""

@@ -1,10 +1,10 @@
 """Reading derive's JSON back into SymPy: ``sympify(s, locals=json_locals(variable))``.
 
-derive's expression strings are SymPy syntax, but some of their names mean something else to
-``sympify`` alone: σ and logit are derive's own functions, g(z) is the function itself, the
-variable is real and every other name is a positive parameter, and a parameter may share its
-name with a SymPy object (beta, gamma, S, N, I, Q) or be a Python keyword (λ, written ``lamda``).
-``json_locals`` gives sympify exactly derive's objects for all of these.
+derive's expression strings are SymPy syntax that means the same to ``sympify`` alone (a parameter
+named as a SymPy object is written ``Symbol('beta', positive=True)``, the real cube root
+``sign(u)*Abs(u)**(1/3)``: derive.printing.syntax), but plain sympify does not know derive's own
+objects: σ and logit are derive's functions, g(z) is the function itself, the variable is real
+and every other name a positive parameter.  ``json_locals`` gives sympify exactly derive's objects.
 """
 
 from __future__ import annotations
@@ -29,11 +29,13 @@ _SYMPY_SYNTAX = frozenset(
 
 
 class _Names(dict):
-    """derive's functions, g, the variable; any other name a positive parameter (created on first use)."""
+    """derive's functions, g (or the function's own name), the variable; any other name a positive
+    parameter (created on first use)."""
 
-    def __init__(self, var: str) -> None:
+    def __init__(self, var: str, function: str) -> None:
         super().__init__(sigmoid=sigmoid, logit=logit, g=Function("g"), lamda=parameter("lambda"))
         self.update(_library_heads())  # softplus(z), ELU(z): the library's functions by name
+        self[function] = Function(function)
         self[var] = variable(var)
 
     def _emitted(self, name: str) -> bool:
@@ -67,6 +69,8 @@ def _library_heads() -> dict[str, object]:
     return {head.func.__name__: head.func for head in heads if isinstance(head, AppliedUndef)}
 
 
-def json_locals(variable_name: str = "z") -> dict:
-    """The names for ``sympify`` to read derive's JSON expressions back as derive's own objects."""
-    return _Names(variable_name)
+def json_locals(variable_name: str = "z", function: str = "g") -> dict:
+    """The names for ``sympify`` to read derive's JSON expressions back as derive's own objects:
+    ``json_locals(data["variable"], data["function"])`` (the function's name, g unless it was defined
+    with its own, f(x) = ...)."""
+    return _Names(variable_name, function)

@@ -10,7 +10,7 @@ Reason (filled the same way), so reasons nest: "evaluate the inner derivatives: 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Union
 
@@ -49,6 +49,25 @@ class Reason:
         pieces = _split(self.template)
         return "".join(filled[text] if is_slot else words(text) for is_slot, text in pieces)
 
+    def substitute(self, mapping: Mapping[Expr, Expr]) -> Reason:
+        """The reason with its expressions' sub-expressions replaced (g by a function's own name)."""
+        if not mapping:
+            return self
+        from derive.board import substitute
+
+        slots = tuple(
+            (
+                name,
+                value.substitute(mapping)
+                if isinstance(value, Reason)
+                else value
+                if isinstance(value, str)
+                else substitute(value, mapping),
+            )
+            for name, value in self.slots
+        )
+        return Reason(self.template, slots)
+
     def expressions(self) -> list[Expr]:
         """Every expression in the reason, nested ones included (to check that each format prints them)."""
         out: list[Expr] = []
@@ -86,3 +105,6 @@ class Note:
 
     reason: Reason
     emphasis: bool = False
+
+    def substitute(self, mapping: Mapping[Expr, Expr]) -> Note:
+        return Note(self.reason.substitute(mapping), self.emphasis) if mapping else self

@@ -41,6 +41,9 @@ class KnownFunction:
     numpy: str | None = None
     torch: str | None = None
     jax: str | None = None
+    arc: str | None = None  # the entry that f^{-1} names in notation (tan^{-1} is atan), when f has one
+    read_as: Callable[[Expr], Expr] | None = None  # the formula the parser writes for it (log1p(u): log(1 + u))
+    spelled: tuple[tuple[str, str], ...] = ()  # (a name, the line that says how it was read: "θ(u) as the step")
 
 
 def _fdiff(f: type) -> Callable[[Expr], Expr]:
@@ -80,7 +83,7 @@ FUNCTIONS: tuple[KnownFunction, ...] = (
     KnownFunction(
         "sigmoid",
         sigmoid,
-        ("sigmoid", "sigma"),
+        ("sigmoid", "sigma", "expit", "logistic"),
         "sigmoid",
         _fdiff(sigmoid),
         inverse=logit,
@@ -89,6 +92,7 @@ FUNCTIONS: tuple[KnownFunction, ...] = (
         numpy="scipy.special.expit",
         torch="torch.sigmoid",
         jax="jax.nn.sigmoid",
+        arc="logit",
     ),
     KnownFunction(
         "logit",
@@ -101,13 +105,75 @@ FUNCTIONS: tuple[KnownFunction, ...] = (
         numpy="scipy.special.logit",
         torch="torch.logit",
         jax="jax.scipy.special.logit",
+        arc="sigmoid",
     ),
-    # printed only, in code: e^u - 1 and log(1 + u) without cancellation near u = 0
-    KnownFunction("expm1", expm1, text="expm1", numpy="numpy.expm1", torch="torch.expm1", jax="jax.numpy.expm1"),
-    KnownFunction("log1p", log1p, text="log1p", numpy="numpy.log1p", torch="torch.log1p", jax="jax.numpy.log1p"),
+    # in code, e^u - 1 and log(1 + u) without cancellation near u = 0; read as the formulas they compute
+    KnownFunction(
+        "expm1",
+        expm1,
+        ("expm1",),
+        text="expm1",
+        numpy="numpy.expm1",
+        torch="torch.expm1",
+        jax="jax.numpy.expm1",
+        read_as=lambda u: sympy.exp(u) - 1,
+        spelled=(("expm1", "expm1(u) as e^u - 1"),),
+    ),
+    KnownFunction(
+        "log1p",
+        log1p,
+        ("log1p",),
+        text="log1p",
+        numpy="numpy.log1p",
+        torch="torch.log1p",
+        jax="jax.numpy.log1p",
+        read_as=lambda u: sympy.log(1 + u),
+        spelled=(("log1p", "log1p(u) as log(1 + u)"),),
+    ),
+    # logarithms to a base, read as log(u)/log(b) (the parser reads log_b u and \log_{b} too)
+    KnownFunction(
+        "log2",
+        lambda u: sympy.log(u, 2),
+        ("log2",),
+        numpy="numpy.log2",
+        torch="torch.log2",
+        jax="jax.numpy.log2",
+        read_as=lambda u: sympy.log(u, 2),
+        spelled=(("log2", "log2(u) as log(u)/log(2)"),),
+    ),
+    KnownFunction(
+        "log10",
+        lambda u: sympy.log(u, 10),
+        ("log10",),
+        numpy="numpy.log10",
+        torch="torch.log10",
+        jax="jax.numpy.log10",
+        read_as=lambda u: sympy.log(u, 10),
+        spelled=(("log10", "log10(u) as log(u)/log(10)"),),
+    ),
+    # the standard normal CDF and density, as papers write them (GELU is x·Φ(x)), read as their formulas
+    KnownFunction(
+        "normcdf",
+        lambda u: (1 + sympy.erf(u / sympy.sqrt(2))) / 2,
+        ("Phi", "normcdf", "ndtr"),
+        numpy="scipy.special.ndtr",
+        torch="torch.special.ndtr",
+        jax="jax.scipy.special.ndtr",
+        read_as=lambda u: (1 + sympy.erf(u / sympy.sqrt(2))) / 2,
+        spelled=tuple(
+            (n, "Φ(u) as the standard normal CDF, (1 + erf(u/sqrt(2)))/2") for n in ("Phi", "normcdf", "ndtr")
+        ),
+    ),
+    KnownFunction(
+        "normpdf",
+        lambda u: sympy.exp(-(u**2) / 2) / sympy.sqrt(2 * sympy.pi),
+        ("phi", "normpdf"),
+        read_as=lambda u: sympy.exp(-(u**2) / 2) / sympy.sqrt(2 * sympy.pi),
+        spelled=tuple((n, "φ(u) as the standard normal density, e^(-u^2/2)/sqrt(2π)") for n in ("phi", "normpdf")),
+    ),
     # printed only, in code: 1 + erf(u) as erfc(-u), which keeps its digits where erf(u) is near -1
     KnownFunction(
-        "erfc",
+        "erfc (for code)",
         erfc,
         text="erfc",
         latex=r"\operatorname{erfc}",
@@ -115,8 +181,20 @@ FUNCTIONS: tuple[KnownFunction, ...] = (
         torch="torch.erfc",
         jax="jax.scipy.special.erfc",
     ),
-    # printed only: the real cube root of Cardano's formula (the printers set it as a radical, ∛u)
-    KnownFunction("cbrt", cbrt, text="∛", latex=r"\sqrt[3]", numpy="numpy.cbrt", jax="jax.numpy.cbrt"),
+    # the real cube root (Cardano's formula; the printers set it as a radical, ∛u): what ∛u, \sqrt[3]{u},
+    # numpy.cbrt and math.cbrt compute, below 0 too
+    KnownFunction(
+        "cbrt",
+        cbrt,
+        ("cbrt",),
+        "cube root",
+        lambda u: 1 / (3 * cbrt(u) ** 2),
+        _nonzero,
+        text="∛",
+        latex=r"\sqrt[3]",
+        numpy="numpy.cbrt",
+        jax="jax.numpy.cbrt",
+    ),
     KnownFunction(  # printed only: code's stable log(1 + e^u) (the parser's softplus is the library's)
         "softplus",
         softplus,
@@ -134,6 +212,7 @@ FUNCTIONS: tuple[KnownFunction, ...] = (
         numpy="numpy.tanh",
         torch="torch.tanh",
         jax="jax.numpy.tanh",
+        arc="atanh",
     ),
     KnownFunction(
         "sinh",
@@ -145,12 +224,29 @@ FUNCTIONS: tuple[KnownFunction, ...] = (
         numpy="numpy.sinh",
         torch="torch.sinh",
         jax="jax.numpy.sinh",
+        arc="asinh",
     ),
     KnownFunction(
-        "cosh", sympy.cosh, ("cosh",), "cosh", sympy.sinh, numpy="numpy.cosh", torch="torch.cosh", jax="jax.numpy.cosh"
+        "cosh",
+        sympy.cosh,
+        ("cosh",),
+        "cosh",
+        sympy.sinh,
+        numpy="numpy.cosh",
+        torch="torch.cosh",
+        jax="jax.numpy.cosh",
+        arc="acosh",
     ),
     KnownFunction(
-        "sin", sympy.sin, ("sin",), "sine", sympy.cos, numpy="numpy.sin", torch="torch.sin", jax="jax.numpy.sin"
+        "sin",
+        sympy.sin,
+        ("sin",),
+        "sine",
+        sympy.cos,
+        numpy="numpy.sin",
+        torch="torch.sin",
+        jax="jax.numpy.sin",
+        arc="asin",
     ),
     KnownFunction(
         "cos",
@@ -161,6 +257,7 @@ FUNCTIONS: tuple[KnownFunction, ...] = (
         numpy="numpy.cos",
         torch="torch.cos",
         jax="jax.numpy.cos",
+        arc="acos",
     ),
     KnownFunction(
         "tan",
@@ -171,7 +268,12 @@ FUNCTIONS: tuple[KnownFunction, ...] = (
         numpy="numpy.tan",
         torch="torch.tan",
         jax="jax.numpy.tan",
+        arc="atan",
     ),
+    # the reciprocal functions, as textbooks write them (SymPy's own classes, printed \sec, \operatorname{sech})
+    KnownFunction("sec", sympy.sec, ("sec",), "secant", lambda u: sympy.sec(u) * sympy.tan(u)),
+    KnownFunction("csc", sympy.csc, ("csc", "cosec"), "cosecant", lambda u: -sympy.csc(u) * sympy.cot(u)),
+    KnownFunction("cot", sympy.cot, ("cot", "cotan"), "cotangent", lambda u: -1 - sympy.cot(u) ** 2),
     KnownFunction(
         "atan",
         sympy.atan,
@@ -187,9 +289,10 @@ FUNCTIONS: tuple[KnownFunction, ...] = (
     KnownFunction(
         "asin",
         sympy.asin,
-        ("asin",),
+        ("asin", "arcsin"),
         "arcsin",
         lambda u: 1 / sympy.sqrt(1 - u**2),
+        inverse=sympy.sin,
         latex=r"\arcsin",
         numpy="numpy.arcsin",
         torch="torch.asin",
@@ -198,9 +301,10 @@ FUNCTIONS: tuple[KnownFunction, ...] = (
     KnownFunction(
         "acos",
         sympy.acos,
-        ("acos",),
+        ("acos", "arccos"),
         "arccos",
         lambda u: -1 / sympy.sqrt(1 - u**2),
+        inverse=sympy.cos,
         latex=r"\arccos",
         numpy="numpy.arccos",
         torch="torch.acos",
@@ -209,7 +313,7 @@ FUNCTIONS: tuple[KnownFunction, ...] = (
     KnownFunction(
         "asinh",
         sympy.asinh,
-        ("asinh", "arcsinh"),
+        ("asinh", "arcsinh", "arsinh", "argsinh"),
         "arsinh",
         lambda u: 1 / sympy.sqrt(u**2 + 1),
         inverse=sympy.sinh,
@@ -221,7 +325,7 @@ FUNCTIONS: tuple[KnownFunction, ...] = (
     KnownFunction(
         "atanh",
         sympy.atanh,
-        ("atanh",),
+        ("atanh", "arctanh", "artanh", "argtanh"),
         "artanh",
         lambda u: 1 / (1 - u**2),
         inverse=sympy.tanh,
@@ -233,7 +337,7 @@ FUNCTIONS: tuple[KnownFunction, ...] = (
     KnownFunction(
         "acosh",
         sympy.acosh,
-        ("acosh",),
+        ("acosh", "arccosh", "arcosh", "argcosh"),
         "arcosh",
         lambda u: 1 / sympy.sqrt(u**2 - 1),
         latex=r"\operatorname{arcosh}",
@@ -249,14 +353,26 @@ FUNCTIONS: tuple[KnownFunction, ...] = (
         lambda u: 2 / sympy.sqrt(sympy.pi) * sympy.exp(-(u**2)),
         inverse=sympy.erfinv,
         latex=r"\operatorname{erf}",
+        arc="erfinv",
         numpy="scipy.special.erf",
         torch="torch.erf",
         jax="jax.scipy.special.erf",
     ),
+    KnownFunction(  # SymPy's erfc (the printed-only one below keeps a negative argument for code)
+        "erfc",
+        sympy.erfc,
+        ("erfc",),
+        "erfc",
+        lambda u: -2 / sympy.sqrt(sympy.pi) * sympy.exp(-(u**2)),
+        latex=r"\operatorname{erfc}",
+        numpy="scipy.special.erfc",
+        torch="torch.erfc",
+        jax="jax.scipy.special.erfc",
+    ),
     KnownFunction(
         "Abs",
         sympy.Abs,
-        ("Abs", "abs"),
+        ("Abs", "abs", "fabs"),
         "absolute value",
         sympy.sign,
         _nonzero,
@@ -268,7 +384,7 @@ FUNCTIONS: tuple[KnownFunction, ...] = (
     KnownFunction(
         "sign",
         sympy.sign,
-        ("sign",),
+        ("sign", "sgn", "signum"),
         "sign",
         lambda u: S.Zero,
         _nonzero,
@@ -281,12 +397,13 @@ FUNCTIONS: tuple[KnownFunction, ...] = (
     KnownFunction(
         "Heaviside",
         sympy.Heaviside,
-        ("Heaviside",),
+        ("Heaviside", "heaviside", "theta"),
         "step",
         lambda u: S.Zero,
         _nonzero,
         sympy_prints=True,
         by_pieces="jumps",
+        spelled=(("theta", "θ(u) as the Heaviside step H(u), as SymPy and physics write it"),),
         numpy="numpy.heaviside",
         torch="torch.heaviside",
         jax="jax.numpy.heaviside",
@@ -314,12 +431,28 @@ FUNCTIONS: tuple[KnownFunction, ...] = (
         torch="torch.minimum",
         jax="jax.numpy.minimum",
     ),
-    # only printed: they appear in output forms (inverses, simplify's results), never in what is read
+    # read, and printed where they appear in output forms (inverses, simplify's results)
     KnownFunction(
-        "erfinv", sympy.erfinv, numpy="scipy.special.erfinv", torch="torch.erfinv", jax="jax.scipy.special.erfinv"
+        "erfinv",
+        sympy.erfinv,
+        ("erfinv",),
+        "erfinv",
+        lambda u: sympy.sqrt(sympy.pi) / 2 * sympy.exp(sympy.erfinv(u) ** 2),
+        inverse=sympy.erf,
+        numpy="scipy.special.erfinv",
+        torch="torch.erfinv",
+        jax="jax.scipy.special.erfinv",
+        arc="erf",
     ),
-    KnownFunction("sech", sympy.sech, latex=r"\operatorname{sech}"),
-    KnownFunction("csch", sympy.csch, latex=r"\operatorname{csch}"),
+    KnownFunction(
+        "sech", sympy.sech, ("sech",), "sech", lambda u: -sympy.sech(u) * sympy.tanh(u), latex=r"\operatorname{sech}"
+    ),
+    KnownFunction(
+        "csch", sympy.csch, ("csch",), "csch", lambda u: -sympy.csch(u) * sympy.coth(u), latex=r"\operatorname{csch}"
+    ),
+    KnownFunction(
+        "coth", sympy.coth, ("coth",), "coth", lambda u: 1 - sympy.coth(u) ** 2, latex=r"\operatorname{coth}"
+    ),
     KnownFunction("DiracDelta", sympy.DiracDelta, sympy_prints=True),
 )
 
@@ -332,8 +465,16 @@ def by_name() -> dict[str, KnownFunction]:
 
 @cache
 def by_name_any_case() -> dict[str, KnownFunction]:
-    """Every name the parser reads, in lower case."""
-    return {name.lower(): entry for name, entry in by_name().items()}
+    """Every name the parser reads, in lower case; a Greek letter's name only as written (φ is not Φ)."""
+    from derive.reading.spellings import GREEK_NAMES
+
+    return {name.lower(): entry for name, entry in by_name().items() if name not in GREEK_NAMES}
+
+
+@cache
+def by_code_name() -> dict[str, KnownFunction]:
+    """Every entry by its code names (numpy.tanh, torch.sigmoid, jax.nn.sigmoid): how code is read."""
+    return {name: e for e in FUNCTIONS if e.names for name in (e.numpy, e.torch, e.jax) if name is not None}
 
 
 @cache
@@ -348,7 +489,8 @@ def entry(func: object) -> KnownFunction | None:
 
 @cache
 def _by_class_name() -> dict[str, KnownFunction]:
-    return {getattr(e.function, "__name__", e.name): e for e in FUNCTIONS}
+    named = ((getattr(e.function, "__name__", e.name), e) for e in FUNCTIONS)
+    return {name: e for name, e in named if name != "<lambda>"}
 
 
 def entry_by_class_name(name: str) -> KnownFunction | None:

@@ -1,8 +1,11 @@
-"""What is differentiated: a library name, or an expression read through the whitelist parser.
+"""What is differentiated: a library name, a function of a Python file, or what a text says.
 
-The one place where the library of activations (derive.activations) meets the parser
-(derive.parse): a library name is looked up, an expression is parsed with the library's
-activations callable by name (softplus(z)).
+The one place where the library of activations (derive.activations) meets the readers
+(derive.reading): a library name is looked up, ``act.py:swish`` read from its file's syntax tree,
+and anything else read with the library's activations callable by name (softplus(z)).  A text
+may say more than an expression: a definition names the function (f(x) = ...: f, not g, in every
+output) and its variable; a derivative operator around the whole text (d/dx tanh x) says what to
+differentiate, in which variable, to which order.
 """
 
 from __future__ import annotations
@@ -12,58 +15,100 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sympy import Expr, Symbol
+from sympy import Derivative, Expr, Symbol
 
 from derive import activations, piecewise, registry
 from derive.errors import AmbiguousVariableError, NoVariableError, ParseError, UnknownActivationError
-from derive.parse import parse_expression
+from derive.files import FILE_TARGET
+from derive.reading import Reading, read
 from derive.symbols import variable
 
 USUAL_VARIABLES = ("z", "x", "t", "y", "u", "v", "w", "s")
 """Names read as the variable when --var is not given: z if present, else the only one of these."""
 
-_IDENTIFIER = re.compile(r"[A-Za-z_σ][A-Za-z0-9_]*")
+_IDENTIFIER = re.compile(r"[A-Za-z_σ][A-Za-z0-9_-]*")
 
 
 @dataclass(frozen=True)
 class Function:
-    """What is differentiated: g(var) = head (by name) = body (written out)."""
+    """What is differentiated: g(var) = head (by name) = body (written out).
+
+    ``symbol`` is the function's name in the outputs (g, or f of f(x) = ...); ``conventions`` the
+    lines saying how the text's conventional spellings were read; ``order`` the derivative a
+    derivative operator around the text asked for (0: none)."""
 
     name: str
     title: str
     variable: Symbol
     head: Expr | None
     body: Expr
+    symbol: str = "g"
+    conventions: tuple[str, ...] = ()
+    order: int = 0
 
 
-def resolve(target: str | Expr, var: str | None = None, notation: str = "auto") -> Function:
-    """A library name or an expression (math notation, SymPy syntax or LaTeX) as a Function.
+def resolve(target: str | Expr, var: str | None = None, notation: str = "auto", files: bool = True) -> Function:
+    """A library name, ``file.py:name`` (with ``files``), or a text (math notation, SymPy syntax, LaTeX,
+    code) as a Function.
 
-    Without ``var`` the variable is z; in an expression without z, the only name, or else the only
-    usual variable name among them (x in a·x + b); several (x and y) are an AmbiguousVariableError.
+    Without ``var`` the variable is the one the text names (f(x) = ..., d/dx), else z; in an expression
+    without z, the only name, or else the only usual variable name among them (x in a·x + b); several
+    (x and y) are an AmbiguousVariableError.
     """
-    chosen = var or "z"
-    z = variable(chosen)
     if isinstance(target, Expr):
+        chosen = var or "z"
+        z = variable(chosen)
         body = target.subs(Symbol(chosen), z)
         return _checked(Function(str(target), str(target), z, None, body), chosen)
     text = target.strip()
-    bare = _IDENTIFIER.fullmatch(text) is not None and text != chosen
+    file_target = FILE_TARGET.fullmatch(text)
+    if file_target is not None and not files:
+        raise ParseError(f"{text!r} names a function of a Python file: reading files is off here")
+    if file_target is not None:
+        from derive.reading.code import read_file
+
+        reading = read_file(file_target["path"], file_target["name"], var, library_function)
+        return _from_reading(text, reading, var, file_target["name"])
+    bare = _IDENTIFIER.fullmatch(text) is not None and text != (var or "z")
     if bare:
         entry = activations.lookup(text)
         if entry is not None:
+            z = variable(var or "z")
             head, body = entry.build(z)
             return Function(entry.name, entry.title, z, head, body)
         _refuse_near_miss(text)
-    body = piecewise.flattened(expression(text, chosen, notation))
-    if var is None and not body.has(z):
-        if bare and len(text) > 1 and not any(s.name in USUAL_VARIABLES for s in body.free_symbols):
+    reading = read(text, var, notation, library_function, activations.names())
+    function = _from_reading(text, reading, var)
+    if var is None and reading.variable is None and not function.body.has(function.variable):
+        if bare and len(text) > 1 and not any(s.name in USUAL_VARIABLES for s in function.body.free_symbols):
             # a word that is no library name and holds no variable: not an expression in a parameter
             raise UnknownActivationError(f"unknown activation {text!r}; `derive list` names the library")
-        inferred = _inferred_variable(body)
+        inferred = _inferred_variable(function.body)
         if inferred is not None:
-            return resolve(text, inferred, notation)
-    return _checked(Function(text, text, z, None, body), chosen)
+            return resolve(text, inferred, notation, files)
+    return _checked(function, function.variable.name)
+
+
+def _from_reading(text: str, reading: Reading, var: str | None, title: str | None = None) -> Function:
+    """A reading as what is differentiated: a derivative operator around it undone into an order."""
+    if reading.order:
+        primes = "'" * reading.order
+        raise ParseError(
+            f'"{text}" defines a derivative ({reading.name}{primes}): give the function itself, {reading.name}(x) = ...'
+        )
+    expr, order = reading.expr, 0
+    chosen = reading.variable or var or "z"
+    while isinstance(expr, Derivative) and len(expr.variables) and len(set(expr.variables)) == 1:
+        chosen = expr.variables[0].name
+        order += len(expr.variables)
+        expr = expr.expr
+    conventions = reading.conventions
+    if expr.has(Derivative):  # a derivative inside the function: carried out, as part of its definition
+        expr = expr.doit()
+        conventions += ("a derivative inside the function carried out first",)
+    z = variable(chosen)
+    body = piecewise.flattened(expr.subs(Symbol(chosen, positive=True), z))
+    return Function(text, title or text, z, None, body, reading.name or "g", conventions, order)
 
 
 def _refuse_near_miss(name: str) -> None:
@@ -88,7 +133,7 @@ def _inferred_variable(body: Expr) -> str | None:
 
 def expression(text: str, var: str = "z", notation: str = "auto") -> Expr:
     """User text as an expression in ``var``, the library's activations callable by name."""
-    return parse_expression(text, var, library_function, notation, activations.names())
+    return read(text, var, notation, library_function, activations.names()).expr
 
 
 def library_function(name: str) -> Callable[..., Expr] | None:

@@ -142,6 +142,8 @@ class ConstantMultipleRule(Rule):
         (part,) = parts
         if self.coefficient == S.NegativeOne:
             return board.neg(part)
+        if self.coefficient.is_Number and self.coefficient.is_negative:  # -3·d/dz(u), not (-3)·d/dz(u)
+            return board.neg(board.product(board.board_form(-self.coefficient), part))
         return board.product(board.board_form(self.coefficient), part)
 
     def reason(self) -> Reason:
@@ -202,7 +204,11 @@ class _OuterRule(Rule):
 
     @cached_property
     def immediate(self) -> bool:
-        # f(a z + b) is written down at once; a curved inner function gets its own line
+        # e^(a z + b) and (a z + b)^n are written down at once (the lecture's d/dz(1 + e^(-z)) = -e^(-z));
+        # any other function of an inner function shows its chain rule, in a sum or a product too
+        # (2σ(2z) - 1: σ'(2z)·d/dz(2z)); a curved inner function always gets its own line
+        if self.chained and isinstance(self, FunctionRule) and self.expr.func is not exp:
+            return False
         return self.inner.immediate and not self.inner.derivative.has(self.var)
 
 
@@ -289,12 +295,23 @@ class ProductRule(Rule):
         return self.factors
 
     def formula(self, parts: Sequence[Expr]) -> Expr:
+        # each term ends on its d/dz(...): a derivative operator applies to the product after it (as
+        # SymPy's LaTeX reads), so d/dz(u)·v would say d/dz(u·v); written v·d/dz(u), and a derivative
+        # found at once (2, cos z) stays in front as a coefficient
         shown = [f.shown for f in self.factors]
-        return board.total(*[board.product(*shown[:i], part, *shown[i + 1 :]) for i, part in enumerate(parts)])
+        terms = []
+        for i, part in enumerate(parts):
+            others = [*shown[:i], *shown[i + 1 :]]
+            terms.append(
+                board.product(*others, part)
+                if part.has(Derivative)
+                else board.product(*shown[:i], part, *shown[i + 1 :])
+            )
+        return board.total(*terms)
 
     def reason(self) -> Reason:
         z = self.var
-        rhs = board.total(board.product(d(U, z), V), board.product(U, d(V, z)))
+        rhs = board.total(board.product(V, d(U, z)), board.product(U, d(V, z)))
         return Reason.of("{rule}", rule=equation(d(Mul(U, V, evaluate=False), z), rhs))
 
 
@@ -439,7 +456,10 @@ def _piecewise(expr: Expr, var: Symbol, recurse: Callable[[Expr], Rule]) -> Rule
 
 
 def _max_min(expr: Expr, var: Symbol, recurse: Callable[[Expr], Rule]) -> Rule:
-    return _piecewise(piecewise.flat(expr), var, recurse)
+    pieces = piecewise.flat(expr)
+    if not isinstance(pieces, Piecewise):  # one piece holds everywhere (max(0, u + 3) with |u| < 1): that one
+        return recurse(pieces)
+    return _piecewise(pieces, var, recurse)
 
 
 def _exp(expr: Expr, var: Symbol, recurse: Callable[[Expr], Rule]) -> Rule:

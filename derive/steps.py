@@ -24,7 +24,7 @@ from sympy import Derivative, Expr, Symbol
 from derive import board, piecewise
 from derive.compute import larger_than
 from derive.reasons import Reason, equation
-from derive.rules import ConstantRule, Rule, VariableRule, _OuterRule
+from derive.rules import ConstantMultipleRule, ConstantRule, Rule, VariableRule, _OuterRule
 from derive.simplest import MOVES, SIMPLEST_MAX_NODES, improves, simplest
 from derive.symbols import quantity_name
 
@@ -49,9 +49,10 @@ def derivative_steps(tree: Rule, order: int = 1) -> list[Step]:
     """The lines of d/dz of the tree's expression, from the top rule to the evaluated result."""
     quantity = quantity_name(order)
     pending: dict[Expr, Rule] = {}
-    first = tree.formula(_parts(tree, pending)) if not _at_once(tree) else _value(tree)
+    folded: list[str] = []
+    first = tree.formula(_parts(tree, pending, folded)) if not _at_once(tree) else _value(tree)
     first = board.flatten_piecewise(first)
-    steps = [Step(quantity, first, tree.rule_names, tree.reason())]
+    steps = [Step(quantity, first, tuple(dict.fromkeys([*tree.rule_names, *folded])), tree.reason())]
     expr = first
     while pending:
         expanding, pending = pending, {}
@@ -64,7 +65,7 @@ def derivative_steps(tree: Rule, order: int = 1) -> list[Step]:
                 whys.append(Reason.of("{rule}", rule=equation(placeholder, mapping[placeholder])))
                 names.extend(n for r in rule.walk() for n in r.rule_names if n not in ("constant", "variable"))
             else:
-                mapping[placeholder] = rule.formula(_parts(rule, pending))
+                mapping[placeholder] = rule.formula(_parts(rule, pending, names))
                 whys.append(rule.reason())
                 names.extend(rule.rule_names)
         expr = board.tidy(board.substitute(expr, mapping))
@@ -78,12 +79,22 @@ def _at_once(rule: Rule) -> bool:
     return rule.immediate and not (isinstance(rule, _OuterRule) and rule.chained)
 
 
-def _parts(rule: Rule, pending: dict[Expr, Rule]) -> list[Expr]:
-    """The parts for a rule's formula: d/dz(u) placeholders, or the value of a trivial one."""
+def _parts(rule: Rule, pending: dict[Expr, Rule], folded: list[str]) -> list[Expr]:
+    """The parts for a rule's formula: d/dz(u) placeholders, or the value of a trivial one; a constant
+    multiple inside a sum or a product is written c·d/dz(u) at once (its rule's name in ``folded``)."""
     parts = []
     for child in rule.children():
         if isinstance(child, (ConstantRule, VariableRule)):
             parts.append(child.derivative)
+        elif (
+            isinstance(child, ConstantMultipleRule)
+            and not isinstance(rule, ConstantMultipleRule)
+            and not _at_once(child)
+        ):
+            placeholder = Derivative(child.inner.shown, child.var)
+            pending[placeholder] = child.inner
+            parts.append(child.formula([placeholder]))
+            folded.append(child.name)
         else:
             placeholder = Derivative(child.shown, child.var)
             pending[placeholder] = child

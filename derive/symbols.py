@@ -7,6 +7,9 @@ from sympy import Expr, Function, Symbol
 G = Symbol("g")
 """The symbol output forms are written in: g' = F(g)."""
 
+SLOPE = Symbol("g'")
+"""g' as a word of a reason ("g' = F(g), found by ..."), renamed with g."""
+
 
 def variable(name: str = "z") -> Symbol:
     """The variable differentiated in: a real symbol."""
@@ -31,3 +34,19 @@ def in_g(form: Expr, var: Symbol) -> Expr:
 def quantity_name(order: int) -> str:
     """g, g', g'', ... for the derivative of the given order."""
     return "g" + "'" * order
+
+
+def renaming(symbol: str, var: Symbol, orders: int = 4) -> dict[Expr, Expr]:
+    """What the outputs write for g when the function has a name of its own (f of f(x) = ...): g(z) as
+    f(x), the symbol g as f, g' as f'."""
+    if symbol == "g":
+        return {}
+    mapping: dict[Expr, Expr] = {G: Symbol(symbol), g_function(var): Function(symbol)(var)}
+    for k in range(1, orders + 1):
+        mapping[Symbol("g" + "'" * k)] = Symbol(symbol + "'" * k)
+    return mapping
+
+
+def renamed_quantity(quantity: str, symbol: str) -> str:
+    """g'' as f'' for a function named f."""
+    return symbol + quantity[1:] if quantity.startswith("g") else quantity

@@ -67,6 +67,8 @@ def plan(target: str, name: str | None = None, var: str | None = None, notation:
     x = function.variable
     library = lookup(target) if isinstance(target, str) else None
     name = name or (library.name if library is not None else None)
+    if name is None and function.symbol != "g":  # f(x) = ..., act.py:swish: the function's own name
+        name = function.symbol
     if name is None or not name.isidentifier():
         raise DeriveError(f"{target!r} needs a Python name: --name NAME (a letter or _, then letters, digits, _)")
     defaults = dict(library.defaults) if library is not None else {}

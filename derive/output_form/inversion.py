@@ -116,7 +116,11 @@ def _peeled_inverse(body: Expr, var: Symbol) -> dict[Expr, Expr] | None:
         values[node] = value
         inner = [a for a in node.args if a.has(var)]
         if len(inner) != 1:
-            return None
+            moebius = _moebius_inverse(node, var, value)
+            if moebius is None:
+                return None
+            values[var] = moebius
+            return values
         (arg,) = inner
         inverse = registry.inverses().get(type(node))
         if inverse is not None and len(node.args) == 1:
@@ -132,6 +136,20 @@ def _peeled_inverse(body: Expr, var: Symbol) -> dict[Expr, Expr] | None:
         node = arg
     values[var] = value
     return values
+
+
+def _moebius_inverse(node: Expr, var: Symbol, value: Expr) -> Expr | None:
+    """z from (a z + b)/(c z + d) = value, the last link of a chain (the logit's z/(1 - z): z = v/(1 + v))."""
+    if larger_than(node, 40) or not node.is_rational_function(var):
+        return None
+    num, den = together(node).as_numer_denom()
+    if not (num.is_polynomial(var) and den.is_polynomial(var)) or max(degree(num, var), degree(den, var)) > 1:
+        return None
+    a, b = Poly(num, var).all_coeffs() if degree(num, var) == 1 else (0, num)
+    c, d = Poly(den, var).all_coeffs() if degree(den, var) == 1 else (0, den)
+    if cancel(a * d - b * c) == 0:  # a constant, not one-to-one
+        return None
+    return (d * value - b) / (a - c * value)
 
 
 METHOD = Method("inversion", inversion_candidates, max_nodes=10**6)

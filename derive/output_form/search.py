@@ -10,13 +10,13 @@ from sympy import Expr, Symbol
 
 from derive import check
 from derive.compute import larger_than
-from derive.output_form import elimination, inversion, kernel
+from derive.output_form import constant, elimination, inversion, kernel
 from derive.output_form.display import display_candidates, simplicity
 from derive.output_form.method import Method, OutputForm
 from derive.output_form.sampling import holds, sample
 from derive.symbols import G
 
-METHODS: tuple[Method, ...] = (kernel.METHOD, elimination.METHOD, inversion.METHOD)
+METHODS: tuple[Method, ...] = (constant.METHOD, kernel.METHOD, elimination.METHOD, inversion.METHOD)
 
 
 def find_output_form(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from sympy import Add, Derivative, Dummy, Expr, Function, Integer, Pow, S, Symbol, diff, expand
 
 from derive import board, rules
+from derive.compute import expanded_terms, larger_than
 from derive.output_form.display import display_form
 from derive.output_form.method import OutputForm
 from derive.reasons import Reason, equation
@@ -94,6 +95,12 @@ def _over_denominator(poly: Expr, num: Expr, den: Expr) -> Expr:
     return board.quotient(Add(*written, evaluate=False), den, top)
 
 
+EXPAND_MAX_NODES = 150
+EXPAND_MAX_TERMS = 64
+"""g^(k) = F_(k-1)'(g)·F(g) is expanded when it has at most this many nodes and would give at most this
+many terms (the library's have under 60 nodes)."""
+
+
 def higher_steps(
     k: int, previous: Expr, previous_form: Expr | None, first_form: Expr | None, var: Symbol
 ) -> tuple[list[Step], Expr, Expr | None]:
@@ -118,7 +125,11 @@ def higher_steps(
     if previous_form is not None:
         real = Dummy("g", real=True)  # g is real: d|g|/dg = sign(g), not SymPy's complex form
         slope = diff(previous_form.subs(G, real), real).subs(real, G)
-        form = display_form(expand(slope * first_form))
+        product = slope * first_form
+        # expanded only while small: a cubic's inverse (Cardano's cube roots, z(27 + z²)/(27 + 9z²)) expands
+        # inside its radicals into hundreds of thousands of terms; there F' F stays a product
+        small = not larger_than(product, EXPAND_MAX_NODES) and expanded_terms(product) <= EXPAND_MAX_TERMS
+        form = display_form(expand(product) if small else product)
         shown = shown_in_g(form, var)
         if shown != lines[-1].expr:
             lines.append(Step(quantity, shown, ("collect",), Reason.of("collect the result as a function of {g}", g=G)))

@@ -14,7 +14,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from sympy import Abs, And, Expr, Interval, Piecewise, S, Symbol, Wild, collect, diff, exp, expand, limit, oo
+from sympy import (
+    Abs,
+    AccumBounds,
+    And,
+    Expr,
+    FiniteSet,
+    Interval,
+    Piecewise,
+    S,
+    Symbol,
+    Union,
+    Wild,
+    collect,
+    diff,
+    exp,
+    expand,
+    limit,
+    oo,
+)
 
 from derive import board, piecewise
 from derive.functions import sigmoid
@@ -25,7 +43,7 @@ from derive.output_form.search import find_output_form
 from derive.output_form.witness import Witness, non_injective_witness
 from derive.piecewise import Kink
 from derive.reasons import Note, Reason
-from derive.symbols import G
+from derive.symbols import SLOPE, G
 
 
 @dataclass(frozen=True)
@@ -41,20 +59,23 @@ class Verdict:
     def summary(self) -> Reason:
         """The verdict in one sentence."""
         if self.status == "found":
-            return Reason.of("g' = F(g), found by {method}", method=self.form.method)
+            return Reason.of("{dg} = F({g}), found by {method}", dg=SLOPE, g=G, method=self.form.method)
         if self.status == "none exists":
             if self.mixed is None:
                 return Reason.of("no output form exists: {witness}", witness=self.witness.reason())
             mixed = board.board_form(self.mixed)
             return Reason.of(
-                "no output form exists: {witness}; mixed form: g' = {mixed}", witness=self.witness.reason(), mixed=mixed
+                "no output form exists: {witness}; mixed form: {dg} = {mixed}",
+                witness=self.witness.reason(),
+                dg=SLOPE,
+                mixed=mixed,
             )
         return Reason("no output form found (none of the methods applies; this is not a proof that none exists)")
 
     def notes(self) -> list[Note]:
         """What every format writes under the steps: the verdict unless F was found, then each kink."""
         out = [Note(self.summary(), emphasis=True)] if self.status != "found" else []
-        return out + [Note(Reason.of("g is {kink}", kink=k.reason())) for k in self.kinks]
+        return out + [Note(Reason.of("{g} is {kink}", g=G, kink=k.reason())) for k in self.kinks]
 
 
 @lru_cache(maxsize=256)  # a verdict is a pure function of (g, g', z); frozen, so safe to share
@@ -74,11 +95,23 @@ def analyse(body: Expr, derivative: Expr, var: Symbol) -> Verdict:
 
 
 def _interval_parts(pw: Piecewise, var: Symbol) -> list[tuple[Expr, Interval]] | None:
-    """The pieces of g, when each holds on one interval (None otherwise: sin z > 0, a parameter's sign)."""
+    """The pieces of g on the intervals where each holds, in order along the line: a piece on a union
+    of intervals is one part for each, a piece at single points is left out (g' lives on open
+    intervals: max(0, z) + a·min(0, z) has a piece at z = 0 alone); None otherwise (sin z > 0, a
+    parameter's sign)."""
     parts = piecewise.pieces(pw, var)
-    if parts is None or not all(isinstance(where, Interval) for _, where in parts):
+    if parts is None:
         return None
-    return parts
+    out = []
+    for expr, where in parts:
+        sets = where.args if isinstance(where, Union) else (where,)
+        for part in sets:
+            if isinstance(part, FiniteSet):
+                continue
+            if not isinstance(part, Interval):
+                return None
+            out.append((expr, part))
+    return out  # in the order of the conditions: the last branch is the one "otherwise" (kinks sort their own)
 
 
 def _kinks_of(pw: Piecewise, var: Symbol) -> tuple[Kink, ...]:
@@ -132,8 +165,9 @@ def _piecewise(pw: Piecewise, derivative: Expr, var: Symbol) -> Verdict:
         if form is None:
             return Verdict("not found", kinks=kinks)
         ends = [limit(expr, var, where.start, "+"), limit(expr, var, where.end, "-")]
-        if not all(e.is_extended_real for e in ends):
-            return Verdict("not found", kinks=kinks)  # the branch leaves the reals (asin|z| for |z| > 1)
+        if not all(e.is_extended_real and not isinstance(e, AccumBounds) for e in ends):
+            # the branch leaves the reals (asin|z| for |z| > 1), or has no limit at an end (tan z as z → ∞)
+            return Verdict("not found", kinks=kinks)
         low, high = sorted(ends, key=piecewise.at_unit_parameters)
         bounds = ([G > low] if low.is_finite else []) + ([G < high] if high.is_finite else [])
         branches.append((form.expr, And(*bounds)))

@@ -29,10 +29,14 @@ class Witness:
     parameters: str
 
     def reason(self) -> Reason:
+        from derive.symbols import SLOPE, G
+
         n = mpmath.nstr
-        return Reason(
-            f"g is not injective: g({n(self.z1, 12)}) = g({n(self.z2, 12)}) = {n(self.value, 12)}, "
-            f"but g' is {n(self.slope1, 8)} at the first and {n(self.slope2, 8)} at the second{self.parameters}"
+        return Reason.of(
+            f"{{g}} is not injective: {{g}}({n(self.z1, 12)}) = {{g}}({n(self.z2, 12)}) = {n(self.value, 12)}, "
+            f"but {{dg}} is {n(self.slope1, 8)} at the first and {n(self.slope2, 8)} at the second{self.parameters}",
+            g=G,
+            dg=SLOPE,
         )
 
 

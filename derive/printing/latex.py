@@ -93,8 +93,9 @@ class BoardLatexPrinter(LatexPrinter):
     def _print_factors(self, factors: tuple[Expr, ...]) -> str:
         out: list[str] = []
         prev_number = False
-        for f in factors:
-            if f.is_Number and f.is_negative:
+        for i, f in enumerate(factors):
+            if f.is_Number and f.is_negative or f.is_Derivative and i < len(factors) - 1:
+                # a derivative operator applies to the product after it: one before other factors is bracketed
                 tex = r"\left(%s\right)" % self._print(f)
             elif f.is_Add or f.is_Mul:
                 # a sum, a negation or a sub-product inside a product is bracketed

@@ -13,8 +13,9 @@ from sympy.core.function import AppliedUndef
 from sympy.printing.str import StrPrinter
 
 from derive import board, registry
+from derive.reading.spellings import GREEK
 
-_GREEK = {"alpha": "α", "beta": "β", "lambda": "λ", "gamma": "γ", "sigma": "σ", "mu": "μ", "theta": "θ"}
+_GREEK = {name: letter for letter, name in GREEK.items() if letter not in "ϕ"}
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
 
@@ -48,8 +49,9 @@ class BoardTextPrinter(StrPrinter):
             num, den = quotient
             return f"{self._atomic(num)}/{self._atomic(den)}"
         out = []
-        for f in expr.args:
-            if (f.is_Number and f.is_negative) or f.is_Add or f.is_Mul:
+        for i, f in enumerate(expr.args):
+            # a derivative operator applies to the product after it: one before other factors is bracketed
+            if (f.is_Number and f.is_negative) or f.is_Add or f.is_Mul or (f.is_Derivative and i < len(expr.args) - 1):
                 out.append(f"({self._print(f)})")
             else:
                 out.append(self._print(f))
@@ -70,7 +72,7 @@ class BoardTextPrinter(StrPrinter):
         return f"{self._atomic(base)}^{self._atomic(ex)}"
 
     def _print_Symbol(self, expr: Expr) -> str:
-        return _GREEK.get(expr.name, expr.name)
+        return symbol_text(expr.name)
 
     def _print_Piecewise(self, expr: Expr) -> str:
         pieces = [
@@ -101,6 +103,7 @@ class BoardTextPrinter(StrPrinter):
 
     def _print_Derivative(self, expr: Expr) -> str:
         ((var, n),) = expr.variable_count
+        var = self._print(var)
         power = "" if n == 1 else str(n).translate(_SUPERSCRIPT)
         if expr.expr.is_Symbol:  # a letter of a formula: du/dz
             return f"d{power}{self._print(expr.expr)}/d{var}{power}"
@@ -114,13 +117,19 @@ class BoardTextPrinter(StrPrinter):
 
     def _print_Function(self, expr: Expr) -> str:
         known = None if isinstance(expr, AppliedUndef) else registry.entry(expr.func)
-        name = known.text if known is not None and known.text else expr.func.__name__
+        name = known.text if known is not None and known.text else symbol_text(expr.func.__name__)
         return f"{name}({', '.join(self._print(a) for a in expr.args)})"
 
     _print_Max = _print_Min = _print_Function
 
     def _print_cbrt(self, expr: Expr) -> str:
         return "∛" + self._atomic(expr.args[0])  # as a cube root that is a power: ∛(1 + y)
+
+
+def symbol_text(name: str) -> str:
+    """A name as a terminal shows it: Greek letters as letters (beta: β, sigma': σ')."""
+    base = name.rstrip("'")
+    return _GREEK.get(base, base) + name[len(base) :]
 
 
 def board_text(expr: Expr) -> str:

@@ -86,16 +86,50 @@ def render(items: Sequence[Any], fmt: str, **options: Any) -> str:
 
 
 @dataclass(frozen=True)
+class Label:
+    """The left side of a line: g(z), g'(z), or the function's own name, f''(x), σ'(z).
+
+    ``str()`` and ``latex`` give LaTeX (g'(z), \\sigma'(z)); ``text`` the terminal's (σ′(z))."""
+
+    symbol: str
+    primes: int
+    var: str
+
+    @property
+    def latex(self) -> str:
+        from sympy import Symbol
+
+        from derive.printing.latex import BoardLatexPrinter
+
+        printer = BoardLatexPrinter()
+        name = printer._hprint_Function(self.symbol)
+        return f"{name}{chr(39) * self.primes}({printer._print(Symbol(self.var))})"
+
+    @property
+    def text(self) -> str:
+        from derive.printing.text import symbol_text
+
+        return f"{symbol_text(self.symbol)}{'′' * self.primes}({symbol_text(self.var)})"
+
+    def __str__(self) -> str:
+        return self.latex
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+
+@dataclass(frozen=True)
 class Line:
     """A step as it is shown.
 
     ``lhs`` is set on the first line of each quantity (g(z), g'(z)); ``relation`` is '=' except on
-    the first line of an identity's chain, which is the left side itself.
+    the first line of an identity's chain, which is the left side itself.  A function with a name
+    of its own (f(x) = ...) is shown by it: its lines are f(x), f'(x), its expressions say f.
     """
 
     index: int
     step: Step
-    lhs: str | None
+    lhs: Label | None
     proof: str | None
     relation: str = "="
 
@@ -111,11 +145,40 @@ def walk(item: Any) -> Iterator[Line]:
     previous = None
     proofs = item.proofs or [None] * len(item.steps)
     chain = getattr(item, "is_chain", False)
+    symbol = "g" if chain else item.function.symbol
+    mapping = names_of(item)
     for i, (step, proof) in enumerate(zip(item.steps, proofs, strict=True)):
         shown_proof = str(proof) if proof is not None else None
         if chain:
             yield Line(i, step, None, shown_proof, "=" if i else "")
             continue
-        lhs = f"{step.quantity}({var})" if step.quantity != previous else None
+        lhs = Label(symbol, len(step.quantity) - 1, var) if step.quantity != previous else None
         previous = step.quantity
-        yield Line(i, step, lhs, shown_proof)
+        yield Line(i, shown(step, mapping), lhs, shown_proof)
+
+
+def names_of(item: Any) -> dict:
+    """What the outputs write for g: the function's own name, when it has one (f(x) = ...)."""
+    if getattr(item, "is_chain", False) or item.function.symbol == "g":
+        return {}
+    from derive.symbols import renaming
+
+    return renaming(item.function.symbol, item.variable)
+
+
+def shown(step: Step, mapping: dict) -> Step:
+    """A step with g written as the function's own name."""
+    if not mapping:
+        return step
+    import dataclasses
+
+    from derive.board import substitute
+    from derive.symbols import renamed_quantity
+
+    symbol = next(iter(mapping.values())).name
+    return dataclasses.replace(
+        step,
+        quantity=renamed_quantity(step.quantity, symbol),
+        expr=substitute(step.expr, mapping),
+        why=step.why.substitute(mapping),
+    )

@@ -129,7 +129,7 @@ class Piece:
     @property
     def left_side(self) -> str:
         """The widest left side (g'(z) beside g(z)), for the room left to the right sides."""
-        return max((line.lhs or "" for line, _ in self.lines), key=len)
+        return max((str(line.lhs or "") for line, _ in self.lines), key=len)
 
 
 def whole(derivation: Any, name: str) -> Piece:

@@ -84,7 +84,7 @@ def math_cells(line: Any) -> str:
     from derive.printing.latex import board_latex
 
     rhs = board_latex(line.step.expr)
-    lhs, rhs = (line.lhs or "", f"= {rhs}") if line.relation else ("", rhs)
+    lhs, rhs = (str(line.lhs or ""), f"= {rhs}") if line.relation else ("", rhs)
     left = f'<td class="lhs math" data-tex="{html.escape(lhs, quote=True)}"></td>' if lhs else '<td class="lhs"></td>'
     return f'{left}<td class="rhs math" data-tex="{html.escape(rhs, quote=True)}"></td>'
 

@@ -35,16 +35,21 @@ def to_dict(item: Any) -> dict[str, Any]:
     ]
     if item.is_chain:
         return {"lhs": sstr(item.lhs), "rhs": sstr(item.rhs), "holds": item.holds, "steps": steps}
+    from derive.board import substitute
+
     z = item.variable
     form = item.output_form
     return {
         "name": item.name,
         "input": item.function.name,
         "read_as": sstr(item.function.body),
+        "conventions": list(item.function.conventions),
         "variable": z.name,
+        "function": item.function.symbol,
+        "order": item.order,
         "definition": sstr(item.function.body),
         "derivative": sstr(item.derivative),
-        "output_form": sstr(item.output_form_of_g) if form is not None else None,
+        "output_form": sstr(substitute(item.output_form_of_g, item.renaming)) if form is not None else None,
         "output_form_status": item.verdict.status,
         "output_form_reason": item.verdict.summary().fill(board_text),
         "not_differentiable_at": [sstr(k.at) for k in item.verdict.kinks],

@@ -20,12 +20,11 @@ def section(item: Any, proofs: bool = False) -> str:
     from derive.printing.text import board_text
 
     lines = list(walk(item))
-    var = item.variable.name
-    width = 0 if item.is_chain else max(len(f"{line.step.quantity}({var})") for line in lines)
+    width = max((len(line.lhs.text) for line in lines if line.lhs), default=0)
     rows = []
     for line in lines:
         rhs = board_text(line.step.expr)
-        lhs = (line.lhs or "").rjust(width).replace("'", "′")
+        lhs = (line.lhs.text if line.lhs else "").rjust(width)
         math = f"{lhs} {line.relation} {rhs}" if line.relation else rhs
         reason = f"[{line.step.rule}] {line.why.fill(board_text)}"
         if proofs and line.proof is not None:

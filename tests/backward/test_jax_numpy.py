@@ -4,6 +4,7 @@ importable, ruff-clean and agreeing with derive's proved derivative."""
 from __future__ import annotations
 
 import subprocess
+import sys
 
 import jax
 import numpy as np
@@ -29,7 +30,10 @@ def test_jax_check_grads_of_order_two(generated, name):
 @pytest.mark.parametrize("framework", ["torch", "jax", "numpy"])
 def test_the_generated_module_is_ruff_clean(generated, framework):
     _, path = generated[framework]
-    r = subprocess.run(["ruff", "check", "--isolated", "--no-cache", str(path)], capture_output=True, text=True)
+    # ruff from this interpreter's environment (the test extra installs it), never from a PATH only a shell has
+    r = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--isolated", "--no-cache", str(path)], capture_output=True, text=True
+    )
     assert r.returncode == 0, r.stdout
 
 

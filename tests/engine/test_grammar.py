@@ -10,39 +10,14 @@ import sys
 import threading
 
 import pytest
+from grammar_trees import expressions
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from sympy import Symbol, expand, simplify, sympify
 
-from derive import DeriveError, derive, json_locals, registry
+from derive import DeriveError, derive, json_locals
 from derive.activations import LIBRARY
 from derive.board import evaluate, strip_groups
 from derive.check import prove_equal
-
-FUNCTIONS = sorted(n for n, e in registry.by_name().items() if e.function not in registry.by_pieces() or n == "abs")
-LEAVES = st.sampled_from(["z", "z", "2z", "-z", "a z", "z - a", "3", "1/2", "beta", "z^2"])
-
-
-def expressions(depth: int) -> st.SearchStrategy[str]:
-    """Trees over the grammar: every function of the registry, Max/Min/sign/Heaviside/|.|, Piecewise, library names."""
-    if depth == 0:
-        return LEAVES
-    smaller = expressions(depth - 1)
-    unary = st.sampled_from([f"{name}({{}})" for name in FUNCTIONS] + ["|{}|", "sign({})", "Heaviside({})"])
-    library = st.sampled_from([f"{a.name}({{}})" for a in LIBRARY])
-    binary = st.sampled_from(
-        ["({}) + ({})", "({}) - ({})", "({})({})", "({})/(2 + ({})^2)", "Max({}, {})", "Min({}, {})"]
-    )
-    piecewise = st.builds(
-        lambda u, v, c: f"Piecewise(({u}, z > {c}), ({v}, True))", smaller, smaller, st.sampled_from(["0", "a", "-1"])
-    )
-    return st.one_of(
-        LEAVES,
-        st.builds(lambda f, u: f.format(u), unary, smaller),
-        st.builds(lambda f, u: f.format(u), library, smaller),
-        st.builds(lambda f, u, v: f.format(u, v), binary, smaller, smaller),
-        piecewise,
-    )
 
 
 def same(read, mine, var) -> bool:
@@ -53,7 +28,7 @@ def same(read, mine, var) -> bool:
 def reads_back(d) -> None:
     """Every expression of the JSON, read by sympify with json_locals, is derive's own (same symbols too)."""
     data = json.loads(d.render("json"))
-    names = json_locals(data["variable"])
+    names = json_locals(data["variable"], data["function"])
     z = d.variable
     assert same(sympify(data["definition"], locals=names), d.function.body, z)
     assert same(sympify(data["read_as"], locals=names), d.function.body, z)

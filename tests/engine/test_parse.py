@@ -6,7 +6,7 @@ import pytest
 from sympy import Symbol, exp, simplify
 
 from derive import DeriveError, ParseError, UnknownActivationError, derive
-from derive.parse import parse_expression
+from derive.resolve import expression as parse_expression
 
 z = Symbol("z", real=True)
 
@@ -15,6 +15,11 @@ HOSTILE = [
     "().__class__.__mro__",
     "z.__class__",
     "exp(z)[0]",
+    "x.sigmoid().__class__",
+    "torch.sigmoid(x).__class__.__mro__",
+    "np.exp(x).real",
+    "getattr(x, 'y')",
+    "open('/etc/passwd')",
     "lambda: 1",
     "[x for x in (1, 2)]",
     "'text'",

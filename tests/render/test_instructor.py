@@ -48,7 +48,7 @@ def test_standalone_latex_and_slides_carry_the_notes(tmp_path):
     need("pdflatex")
     relu = derive("relu")
     document = relu.render("latex", standalone=True)
-    assert "Note: g is not differentiable at $z = 0$" in document
+    assert "Note: $g$ is not differentiable at $z = 0$" in document
     assert "\\textbf{no output form exists" in derive("swish").render("latex", standalone=True)
     out = tmp_path / "deck.tex"
     r = CliRunner().invoke(main, ["slides", "relu", "swish", "-o", str(out), "--reasons", "--pdf"])
