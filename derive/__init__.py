@@ -19,6 +19,7 @@ from derive.errors import (
 
 if TYPE_CHECKING:
     from derive.identity import Identity, prove
+    from derive.mark import Marking, mark
     from derive.pipeline import Derivation, derive
 
 __version__ = "0.1.0"
@@ -31,6 +32,8 @@ _LAZY = {
     "Identity": "derive.identity",
     "prove": "derive.identity",
     "json_locals": "derive.readback",
+    "mark": "derive.mark",
+    "Marking": "derive.mark",
 }
 
 
@@ -62,4 +65,6 @@ __all__ = [
     "Identity",
     "prove",
     "json_locals",
+    "mark",
+    "Marking",
 ]

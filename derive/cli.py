@@ -374,6 +374,91 @@ def prove(lhs: str, rhs: str, var: str, fmt: str) -> None:
     sys.exit(0 if identity.holds else 1)
 
 
+@main.command(cls=TargetCommand)
+@click.argument("target")
+@click.argument("submission", type=click.Path(allow_dash=True))
+@VAR
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "latex", "html"]),
+    default="text",
+    show_default=True,
+    help="How the marking is written (a folder: the summaries are CSV and JSON).",
+)
+@click.option("-o", "--output", default=None, type=click.Path(dir_okay=False), help="A file for the marking.")
+@click.option("--seconds", default=60.0, show_default=True, help="The safety limit for one submission.")
+def mark(target: str, submission: str, var: str | None, fmt: str, output: str | None, seconds: float) -> None:
+    """Mark a derivation of TARGET's first derivative, a line per step: SUBMISSION is a file (- for standard
+    input), or a folder of them (then marks.csv and marks.json are written in it). Exit status 0 when every
+    line is right, 1 when one is not."""
+    from derive.files import write_atomic
+
+    submission = submission.strip()  # TargetCommand keeps a leading "-" from being an option: "-" is stdin
+    folder = Path(submission)
+    if submission != "-" and folder.is_dir():
+        _mark_folder(target, folder, var, seconds)
+        return
+    try:
+        text = sys.stdin.read() if submission == "-" else folder.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"cannot read {submission}: {exc}")
+    from derive.mark import mark as mark_submission
+
+    try:
+        marking = mark_submission(target, text, var=var, seconds=seconds)
+        shown = marking.render(fmt)
+    except DeriveError as exc:
+        fail(str(exc))
+    if output is not None:
+        click.echo(f"wrote {write_atomic(output, shown)}")
+    else:
+        click.echo(shown, nl=False)
+    sys.exit(0 if marking.all_right else 1)
+
+
+SUMMARY = ("file", "lines", "first_wrong", "mistake", "final_right", "output_form", "error")
+
+
+def _mark_folder(target: str, folder: Path, var: str | None, seconds: float) -> None:
+    """Every submission of a folder marked; one CSV and one JSON summary beside them, written atomically."""
+    import csv
+    import io
+    import json
+
+    from derive.files import write_atomic
+    from derive.mark import mark as mark_submission
+
+    rows = []
+    for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
+        if path.name in ("marks.csv", "marks.json"):
+            continue
+        row = dict.fromkeys(SUMMARY, "")
+        row["file"] = path.name
+        try:
+            marking = mark_submission(target, path.read_text(encoding="utf-8"), var=var, seconds=seconds)
+            first = marking.first_wrong
+            wrong = marking.first_wrong_line
+            row.update(
+                lines=len(marking.lines),
+                first_wrong=first or "",
+                mistake=wrong.mistake.kind if wrong is not None and wrong.mistake is not None else "",
+                final_right=marking.final["right"],
+                output_form=marking.final["output_form"],
+            )
+        except (DeriveError, OSError, UnicodeDecodeError) as exc:  # one submission never stops the rest
+            row["error"] = str(exc)
+        rows.append(row)
+        click.echo(f"{path.name}: " + (row["error"] or f"first wrong line {row['first_wrong'] or 'none'}"))
+    table = io.StringIO()
+    writer = csv.DictWriter(table, SUMMARY, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    click.echo(f"wrote {write_atomic(folder / 'marks.csv', table.getvalue())}")
+    summary = json.dumps({"target": target, "submissions": rows}, indent=1, ensure_ascii=False) + "\n"
+    click.echo(f"wrote {write_atomic(folder / 'marks.json', summary)}")
+
+
 LECTURE = ("sigmoid", "tanh")
 
 

@@ -552,7 +552,8 @@ class Grammar:
             base = name[4:]
             return self.application(token, self.build.function("log"), self._base(base, token))
         known = self.build.function(name)
-        if known is not None and not (name in sp.GREEK_NAMES and not self.applied()):
+        letter_like = name in sp.GREEK_NAMES or name in self.build.functions  # g of g(1 - g): the function's value
+        if known is not None and not (letter_like and not self.applied()):
             return self.application(token, known)
         constant = self.build.constant(name)
         if constant is not None:
