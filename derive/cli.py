@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import shlex
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import click
 
-from derive import __version__, cache, render
+from derive import __version__, cache, commands, render
 from derive.errors import DeriveError
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
@@ -113,31 +112,12 @@ def steps(target: str, var: str | None, notation: str, fmt: str, standalone: boo
     (1/(1+e^-z), x^2 sin x, f(x) = ..., d/dx tanh x), in SymPy syntax, LaTeX (\tanh z, z \cdot \sigma(z)) or
     code (x * torch.sigmoid(x)), or a function of a Python file, read without running it (act.py:swish)."""
 
-    def compute() -> str:
-        from derive.pipeline import derive
-
-        options = {"standalone": True} if standalone else {}
-        if reasons:
-            options["reasons"] = True
-        return with_newline(derive(target, var=var, order=order, notation=notation).render(fmt, **options))
+    from derive.commands import steps_key, steps_output
 
     if reasons and fmt != "latex":
         fail(f"--reasons is for --format latex: {fmt} shows each step's reason already")
-    key = {
-        "command": "steps",
-        "target": target,
-        "var": var,
-        "input": notation,
-        "format": fmt,
-        "standalone": standalone,
-        "reasons": reasons,
-        "order": order,
-    }
-    click.echo(cached(key, compute), nl=False)
-
-
-def with_newline(text: str) -> str:
-    return text if text.endswith("\n") else text + "\n"
+    key = steps_key(target, var, notation, fmt, standalone, reasons, order)
+    click.echo(cached(key, lambda: steps_output(target, var, notation, fmt, standalone, reasons, order)), nl=False)
 
 
 def derive_all(targets: tuple[str, ...], var: str | None, order: int, notation: str = "auto") -> list:
@@ -279,21 +259,12 @@ def backward(
 ) -> None:
     """Backward passes for TARGETS as one importable module: from the output where an output form exists
     (proved, and valid for the conditions each docstring states), else from the input."""
-    from derive.activations import lookup
-    from derive.backward import module_source, plan
+    from derive.commands import backward_output
 
     if output is not None and not output.endswith(".py"):
         fail(f"{output}: the module must be a .py file")
-    given = list(names)
-    command = " ".join(["derive backward", *(shlex.quote(t) for t in targets), "--framework", framework])
     try:
-        plans = []
-        for target in targets:
-            name = None if lookup(target) is not None else (given.pop(0) if given else None)
-            plans.append(plan(target, name, var, notation))
-        if given:
-            fail(f"{len(given)} --name more than there are expression targets")
-        source = module_source(plans, framework, command)
+        source = backward_output(targets, framework, names, var, notation)
     except DeriveError as exc:
         fail(str(exc))
     if output is None:
@@ -364,14 +335,14 @@ def check_(target: str, var: str | None, notation: str, order: int, numerics: bo
 @click.option("--format", "fmt", type=FormatChoice(), default="text", show_default=True, help="The output format.")
 def prove(lhs: str, rhs: str, var: str, fmt: str) -> None:
     """Prove the identity LHS = RHS step by step; exit status 1 when it does not hold."""
-    from derive.identity import prove as prove_identity
+    from derive.commands import prove_output
 
     try:
-        identity = prove_identity(lhs, rhs, var=var)
+        text, holds = prove_output(lhs, rhs, var, fmt)
     except DeriveError as exc:
         fail(str(exc))
-    click.echo(with_newline(identity.render(fmt)), nl=False)
-    sys.exit(0 if identity.holds else 1)
+    click.echo(text, nl=False)
+    sys.exit(0 if holds else 1)
 
 
 @main.command(cls=TargetCommand)
@@ -459,6 +430,32 @@ def _mark_folder(target: str, folder: Path, var: str | None, seconds: float) -> 
     click.echo(f"wrote {write_atomic(folder / 'marks.json', summary)}")
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on (0.0.0.0: every one).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="The port.")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Engine processes.")
+@click.option(
+    "--timeout", default=10.0, show_default=True, help="Seconds a request may take; then its worker is replaced."
+)
+@click.option("--queue", default=64, show_default=True, type=click.IntRange(1, 10_000), help="Requests that may wait.")
+@click.option(
+    "--cors", default=None, metavar="ORIGIN", help="Allow pages of ORIGIN to call the API (no CORS otherwise)."
+)
+def serve(host: str, port: int, workers: int, timeout: float, queue: int, cors: str | None) -> None:
+    """The web app: a page and a JSON API over the engine, on HOST:PORT (needs the extra derive[web])."""
+    try:
+        import uvicorn
+
+        from derive.serve.app import Settings, create_app
+    except ImportError:
+        fail("derive serve needs the web extra: pip install 'derive[web]' (Starlette and uvicorn)")
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"derive: serving on {host}:{port}: the page and its API are open to every machine that reaches it")
+    click.echo(f"derive: http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/ (Ctrl-C stops)")
+    settings = Settings(workers=workers, timeout=timeout, queue=queue, cors=cors)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", access_log=False)
+
+
 LECTURE = ("sigmoid", "tanh")
 
 
@@ -470,7 +467,7 @@ def lecture_outputs() -> dict[str, str]:
     derivations = [derive(name) for name in LECTURE]
     for name, derivation in zip(LECTURE, derivations, strict=True):
         for fmt in ("json", "latex", "markdown"):
-            out[f"{name}{render.get(fmt).extension}"] = with_newline(derivation.render(fmt))
+            out[f"{name}{render.get(fmt).extension}"] = commands.with_newline(derivation.render(fmt))
     out["lecture.tex"] = render.render(derivations, "beamer")
     out["lecture.html"] = render.render(derivations, "html")
     out["lecture-reveal.html"] = render.render(derivations, "reveal")

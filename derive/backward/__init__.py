@@ -56,13 +56,15 @@ class Plan:
     torch: Builtin | None = None  # PyTorch's own kernel for g, from the library's entry
 
 
-def plan(target: str, name: str | None = None, var: str | None = None, notation: str = "auto") -> Plan:
+def plan(
+    target: str, name: str | None = None, var: str | None = None, notation: str = "auto", files: bool = True
+) -> Plan:
     """The backward pass of one activation: a library name, or an expression with ``name``."""
     from derive import derive
     from derive.activations import lookup
     from derive.symbols import G
 
-    d = derive(target, var, notation=notation)
+    d = derive(target, var, notation=notation, files=files)
     function = d.function
     x = function.variable
     library = lookup(target) if isinstance(target, str) else None

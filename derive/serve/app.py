@@ -1,0 +1,341 @@
+"""The web app: one page and a JSON API mirroring the CLI, on Starlette, the engine in worker processes.
+
+Every API reply is what the CLI prints for the same input (``derive.serve.jobs``); errors are JSON
+(``error``, and ``column`` where the reader gave one) with a 4xx status, or 503 when the engine is
+busy or a request ran past its time limit, never a traceback.  Input is bounded as the CLI bounds it,
+no request's contents name a file to read or write, and every response carries a Content-Security-Policy
+that allows only the page's own scripts and styles, ``nosniff``, and no CORS unless asked for.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import json
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from importlib import resources
+from urllib.parse import unquote_to_bytes
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from derive.serve import jobs
+from derive.serve.pool import BusyError, Pool, TimedOutError
+
+MAX_TEXT = 10_000  # the CLI's limit on an expression
+MAX_QUERY = 64_000  # a query string, percent-encoded
+MAX_BODY = 200_000  # a derivation to mark, as JSON
+MEMORY_ENTRIES = 1024  # replies kept in the server's memory (the disk cache keeps more)
+
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; font-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+PLOT_CSP = "default-src 'none'; style-src 'unsafe-inline'"  # matplotlib's SVG styles itself, as an image only
+
+
+@dataclass(frozen=True)
+class Settings:
+    workers: int = 2
+    timeout: float = 10.0
+    queue: int = 64
+    cors: str | None = None
+
+
+class RefusedError(Exception):
+    """Bad input: one line, a 4xx."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _error(message: str, status: int, column: int | None = None, headers: dict | None = None) -> JSONResponse:
+    data = {"error": message, **({"column": column} if column is not None else {})}
+    return JSONResponse(data, status_code=status, headers=headers)
+
+
+class _Params:
+    """A request's parameters, checked: text within the CLI's limits and valid UTF-8, choices among theirs."""
+
+    def __init__(self, request: Request) -> None:
+        raw = request.scope.get("query_string", b"")
+        if len(raw) > MAX_QUERY:
+            raise RefusedError(f"the query string is {len(raw)} bytes; the limit is {MAX_QUERY}", 414)
+        for part in raw.split(b"&"):
+            try:
+                unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
+            except UnicodeDecodeError:
+                raise RefusedError("the query string is not valid UTF-8") from None
+        self.values = dict(request.query_params)
+
+    def text(self, name: str, required: bool = True) -> str | None:
+        value = self.values.get(name)
+        if value is None or value == "":
+            if required:
+                raise RefusedError(f"the parameter {name} is missing")
+            return None
+        if len(value) > MAX_TEXT:
+            raise RefusedError(f"{name} is {len(value)} characters long; the limit is {MAX_TEXT}", 413)
+        return value
+
+    def choice(self, name: str, choices: tuple[str, ...], default: str) -> str:
+        value = self.values.get(name, default)
+        if value not in choices:
+            raise RefusedError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+        return value
+
+    def order(self) -> int:
+        value = self.values.get("order", "1")
+        if value not in ("1", "2", "3", "4"):
+            raise RefusedError(f"order must be from 1 to 4, not {value!r}")
+        return int(value)
+
+    def flag(self, name: str) -> bool:
+        return self.values.get(name, "0") in ("1", "true", "yes")
+
+
+class Engine:
+    """The pool and the replies kept in memory; ``answer`` is the one way a route computes."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.pool = Pool(settings.workers, settings.queue, settings.timeout)
+        self.memory: OrderedDict[str, jobs.Reply] = OrderedDict()
+        self.running: dict[str, asyncio.Future] = {}  # requests being answered: the same one waits for it
+
+    async def answer(self, kind: str, params: dict) -> jobs.Reply:
+        memo = json.dumps([kind, params], sort_keys=True)
+        found = self.memory.get(memo)
+        if found is not None:
+            return found
+        if memo in self.running:  # asked again while it is computed: one computation for all who asked
+            return await asyncio.shield(self.running[memo])
+        future = asyncio.get_running_loop().create_future()
+        self.running[memo] = future
+        try:
+            found = await self._computed(kind, params, memo)
+            future.set_result(found)
+            return found
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # retrieved: no warning when nobody else waited
+            raise
+        finally:
+            del self.running[memo]
+
+    async def _computed(self, kind: str, params: dict, memo: str) -> jobs.Reply:
+        found = await asyncio.to_thread(jobs.cached, kind, params)  # the disk cache: no SymPy, no worker
+        if found is None:
+            found = await self.pool.run(kind, params)
+        if found.status == 200:
+            self.memory[memo] = found
+            self.memory.move_to_end(memo)
+            while len(self.memory) > MEMORY_ENTRIES:
+                self.memory.popitem(last=False)
+        return found
+
+
+def _response(reply: jobs.Reply, download: bool = False) -> Response:
+    if reply.status != 200:
+        data = json.loads(reply.body)
+        headers = {"Retry-After": "5"} if reply.status == 503 else None
+        return _error(data["error"], reply.status, data.get("column"), headers)
+    body = base64.b64decode(reply.body) if reply.binary else reply.body.encode("utf-8")
+    headers = {}
+    if download and reply.filename:
+        headers["Content-Disposition"] = f'attachment; filename="{reply.filename}"'
+    if reply.media_type == "image/svg+xml":
+        headers["Content-Security-Policy"] = PLOT_CSP
+    return Response(body, media_type=reply.media_type, headers=headers)
+
+
+def _route(kind: str, parse: Callable[[_Params], dict]) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        params = _Params(request)
+        reply = await request.app.state.engine.answer(kind, parse(params))
+        return _response(reply, params.flag("download"))
+
+    return endpoint
+
+
+def _common(p: _Params) -> dict:
+    return {
+        "f": p.text("f"),
+        "var": p.text("var", False),
+        "input": p.choice("input", ("auto", "math", "latex", "code"), "auto"),
+    }
+
+
+def _steps(p: _Params) -> dict:
+    fmt = p.choice("format", jobs.FORMATS, "json")
+    reasons = p.flag("reasons")
+    if reasons and fmt != "latex":
+        raise RefusedError(f"reasons is for format latex: {fmt} shows each step's reason already")
+    return {**_common(p), "format": fmt, "reasons": reasons, "order": p.order()}
+
+
+def _backward(p: _Params) -> dict:
+    return {
+        **_common(p),
+        "framework": p.choice("framework", ("torch", "jax", "numpy"), "torch"),
+        "name": p.text("name", False),
+    }
+
+
+def _prove(p: _Params) -> dict:
+    return {
+        "lhs": p.text("lhs"),
+        "rhs": p.text("rhs"),
+        "var": p.text("var", False),
+        "format": p.choice("format", jobs.FORMATS, "json"),
+    }
+
+
+def _slides(p: _Params) -> dict:
+    return {**_common(p), "format": p.choice("format", ("beamer", "reveal", "pdf"), "beamer"),
+            "aspect": p.choice("aspect", ("4:3", "16:9"), "4:3")}  # fmt: skip
+
+
+async def mark(request: Request) -> Response:
+    if int(request.headers.get("content-length") or 0) > MAX_BODY:
+        raise RefusedError(f"the request body is larger than {MAX_BODY} bytes", 413)
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            raise RefusedError(f"the request body is larger than {MAX_BODY} bytes", 413)
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise RefusedError('the request body is not JSON (UTF-8): send {"f": ..., "submission": ...}') from None
+    if not isinstance(data, dict) or not isinstance(data.get("f"), str) or not isinstance(data.get("submission"), str):
+        raise RefusedError('the body must be {"f": "<target>", "submission": "<the derivation>"}')
+    fmt = data.get("format", "json")
+    if fmt not in ("text", "json", "latex", "html"):
+        raise RefusedError(f"format must be text, json, latex or html, not {fmt!r}")
+    if len(data["f"]) > MAX_TEXT:
+        raise RefusedError(f"f is {len(data['f'])} characters long; the limit is {MAX_TEXT}", 413)
+    var = data.get("var") if isinstance(data.get("var"), str) else None
+    params = {"f": data["f"], "submission": data["submission"], "var": var, "format": fmt}
+    return _response(await request.app.state.engine.answer("mark", params))
+
+
+def _page_file(name: str) -> bytes:
+    return resources.files("derive.serve").joinpath("page", name).read_bytes()
+
+
+async def page(request: Request) -> Response:
+    return Response(
+        _page_file("index.html"), media_type="text/html; charset=utf-8", headers={"Cache-Control": "no-cache"}
+    )
+
+
+async def health(request: Request) -> Response:
+    return JSONResponse({"ok": True, "workers": request.app.state.engine.pool.pids()})
+
+
+async def _refused(request: Request, exc: RefusedError) -> Response:
+    return _error(str(exc), exc.status)
+
+
+async def _busy(request: Request, exc: BusyError) -> Response:
+    return _error("the server is busy: try again in a few seconds", 503, headers={"Retry-After": "2"})
+
+
+async def _timed_out(request: Request, exc: TimedOutError) -> Response:
+    limit = request.app.state.engine.settings.timeout
+    message = f"gave up after {limit:g} s: the request ran past the server's time limit"
+    return _error(message, 503, headers={"Retry-After": "5"})
+
+
+async def _http(request: Request, exc: HTTPException) -> Response:
+    messages = {404: "no such page or API route", 405: "this route does not take that method"}
+    return _error(messages.get(exc.status_code, exc.detail or "bad request"), exc.status_code)
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    return _error("the server could not answer this request (an internal error)", 500)
+
+
+class _Headers:
+    """Security headers on every response (ASGI middleware)."""
+
+    def __init__(self, app: Callable) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def sending(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {k.lower() for k, _ in headers}
+                for name, value in (
+                    (b"content-security-policy", CSP.encode()),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"no-referrer"),
+                    (b"x-frame-options", b"DENY"),
+                ):
+                    if name not in present:
+                        headers.append((name, value))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, sending)
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    """The app; its engine's workers start with it and stop with it."""
+    settings = settings or Settings()
+    engine = Engine(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette):  # noqa: ANN202 - Starlette's lifespan
+        await engine.pool.start()
+        yield
+        await engine.pool.stop()
+
+    static = resources.files("derive.serve").joinpath("page")
+    katex = resources.files("derive.assets").joinpath("katex")
+    routes = [
+        Route("/", page),
+        Route("/api/health", health),
+        Route("/api/read", _route("read", _common)),
+        Route("/api/steps", _route("steps", _steps)),
+        Route("/api/backward", _route("backward", _backward)),
+        Route("/api/prove", _route("prove", _prove)),
+        Route("/api/plot", _route("plot", _common)),
+        Route("/api/slides", _route("slides", _slides)),
+        Route("/api/mark", mark, methods=["POST"]),
+        Mount("/static/katex", StaticFiles(directory=str(katex))),
+        Mount("/static", StaticFiles(directory=str(static))),
+    ]
+    middleware = [Middleware(_Headers)]
+    if settings.cors:
+        middleware.append(Middleware(CORSMiddleware, allow_origins=[settings.cors], allow_methods=["GET", "POST"]))
+    app = Starlette(
+        routes=routes,
+        middleware=middleware,
+        lifespan=lifespan,
+        exception_handlers={
+            RefusedError: _refused,
+            BusyError: _busy,
+            TimedOutError: _timed_out,
+            HTTPException: _http,
+            Exception: _unexpected,
+        },
+    )
+    app.state.engine = engine
+    return app

@@ -1,0 +1,184 @@
+"""What the server's engine processes do: one job, one reply.  They run in the worker processes of
+``derive.serve.pool``, never in the event loop; every reply is the CLI's output for the same input
+(``derive.commands``), and the cacheable ones go through the CLI's disk cache (``derive.cache``), so a
+repeated request answers from disk, and the server can answer it without a worker at all (``cached``).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from derive import cache
+from derive.errors import DeriveError, GaveUpError
+
+FORMATS = ("text", "latex", "markdown", "json", "html")
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    media_type: str
+    body: str  # text, or base64 for binary bodies (binary=True)
+    filename: str | None = None
+    binary: bool = False
+
+
+def error(message: str, status: int = 400) -> Reply:
+    found = re.search(r"at column (\d+)", message)
+    data = {"error": message, **({"column": int(found.group(1))} if found else {})}
+    return Reply(status, "application/json", json.dumps(data, ensure_ascii=False))
+
+
+def key(kind: str, params: dict) -> dict | None:
+    """The cache's key for a job (the CLI's own for steps), or None for jobs that are not kept."""
+    from derive.commands import steps_key
+
+    if kind == "steps":  # the CLI's key for the same command (no file target: the server reads none)
+        found = steps_key(
+            params["f"], params["var"], params["input"], params["format"], False, params["reasons"], params["order"]
+        )
+        return {**found, "file": None}
+    if kind in ("read", "backward", "prove", "plot", "slides", "mark"):
+        return {"command": f"serve-{kind}", **params}
+    return None
+
+
+def cached(kind: str, params: dict) -> Reply | None:
+    """A reply from the disk cache without computing anything (no SymPy): the server's fast path."""
+    found_key = key(kind, params)
+    found = cache.lookup(found_key) if found_key is not None else None
+    return _decoded(kind, params, found) if found is not None else None
+
+
+def run(kind: str, params: dict) -> Reply:
+    """The job's reply; a DeriveError is a 4xx with its message and, where there is one, its column."""
+    found_key = key(kind, params)
+    try:
+        if found_key is None:
+            return _compute(kind, params)
+        stored = cache.lookup(found_key)
+        if stored is not None:
+            return _decoded(kind, params, stored)
+        reply = _compute(kind, params)
+        if reply.status == 200:
+            cache.store(found_key, _encoded(kind, reply))
+        return reply
+    except GaveUpError as exc:
+        return error(str(exc), 503)
+    except DeriveError as exc:
+        return error(str(exc))
+    except RecursionError:
+        return error("the expression is nested too deeply to work on")
+
+
+def _encoded(kind: str, reply: Reply) -> str:
+    """What the disk cache keeps: for steps the CLI's own text (the two share the entry), else the reply."""
+    if kind == "steps":
+        return reply.body
+    return json.dumps([reply.media_type, reply.body, reply.filename, reply.binary])
+
+
+def _decoded(kind: str, params: dict, stored: str) -> Reply:
+    if kind == "steps":
+        return _steps_reply(params, stored)
+    media_type, body, filename, binary = json.loads(stored)
+    return Reply(200, media_type, body, filename, binary)
+
+
+def _steps_reply(p: dict, text: str) -> Reply:
+    extension = {"text": "txt", "latex": "tex", "markdown": "md", "json": "json", "html": "html"}[p["format"]]
+    return Reply(200, _MEDIA[p["format"]] + "; charset=utf-8", text, f"{_stem(p['f'])}.{extension}")
+
+
+_MEDIA = {"text": "text/plain", "latex": "application/x-latex", "markdown": "text/markdown",
+          "json": "application/json", "html": "text/html"}  # fmt: skip
+
+
+def _compute(kind: str, p: dict) -> Reply:
+    from derive import commands
+
+    if kind == "read":
+        return _read(p)
+    if kind == "steps":
+        text = commands.steps_output(p["f"], p["var"], p["input"], p["format"], False, p["reasons"], p["order"], False)
+        extension = {"text": "txt", "latex": "tex", "markdown": "md", "json": "json", "html": "html"}[p["format"]]
+        return Reply(200, _MEDIA[p["format"]] + "; charset=utf-8", text, f"{_stem(p['f'])}.{extension}")
+    if kind == "backward":
+        text = commands.backward_output(
+            [p["f"]], p["framework"], [p["name"]] if p["name"] else (), p["var"], p["input"], False
+        )
+        return Reply(200, "text/x-python; charset=utf-8", text, f"{_stem(p['f'])}_backward_{p['framework']}.py")
+    if kind == "prove":
+        text, holds = commands.prove_output(p["lhs"], p["rhs"], p["var"], p["format"])
+        if p["format"] == "json":
+            return Reply(200, "application/json", text)
+        return Reply(200, _MEDIA.get(p["format"], "text/plain") + "; charset=utf-8", text)
+    if kind == "slides":
+        return _slides(p)
+    if kind == "plot":
+        from derive import plot
+
+        items = commands.derivations([p["f"]], p["var"], 1, p["input"], False)
+        svg = plot.image(items, "svg").decode("utf-8")
+        return Reply(200, "image/svg+xml", svg, f"{_stem(p['f'])}-plot.svg")
+    if kind == "mark":
+        from derive.mark import mark
+
+        marking = mark(p["f"], p["submission"], var=p["var"])
+        body = marking.render(p["format"])
+        return Reply(200, _MEDIA[p["format"]] + "; charset=utf-8", body)
+    return error(f"no such job {kind!r}", 404)
+
+
+def _read(p: dict) -> Reply:
+    """derive's own reading of a text, for the page's live preview: as the JSON's read_as, typeset."""
+    from derive.board import board_form
+    from derive.printing.latex import board_latex
+    from derive.printing.syntax import sympy_syntax
+    from derive.resolve import resolve
+
+    function = resolve(p["f"], p["var"], p["input"], files=False)
+    data: dict[str, Any] = {
+        "input": p["f"],
+        "read_as": sympy_syntax(function.body),
+        "latex": board_latex(function.head if function.head is not None else board_form(function.body)),
+        "written_out": board_latex(board_form(function.body)),
+        "variable": function.variable.name,
+        "function": function.symbol,
+        "order": function.order,
+        "conventions": list(function.conventions),
+        "title": function.title,
+    }
+    return Reply(200, "application/json", json.dumps(data, ensure_ascii=False))
+
+
+def _slides(p: dict) -> Reply:
+    from derive import commands
+
+    if p["format"] == "pdf":
+        import tempfile
+        from pathlib import Path
+
+        from derive.files import write_atomic
+        from derive.tex import compile_pdf
+
+        deck = commands.slides_output([p["f"]], "beamer", None, p["var"], p["input"], 1, False, p["aspect"], False)
+        with tempfile.TemporaryDirectory(prefix="derive-serve-") as folder:
+            tex = write_atomic(Path(folder) / "slides.tex", deck)
+            built = compile_pdf(tex)
+            data = base64.b64encode(built.pdf.read_bytes()).decode("ascii")
+        return Reply(200, "application/pdf", data, f"{_stem(p['f'])}-slides.pdf", binary=True)
+    deck = commands.slides_output([p["f"]], p["format"], None, p["var"], p["input"], 1, False, p["aspect"], False)
+    if p["format"] == "reveal":
+        return Reply(200, "text/html; charset=utf-8", deck, f"{_stem(p['f'])}-slides.html")
+    return Reply(200, "application/x-latex; charset=utf-8", deck, f"{_stem(p['f'])}-slides.tex")
+
+
+def _stem(target: str) -> str:
+    """A file name for a download: the target's word characters (sigmoid, x_torch_sigmoid_1_702_x)."""
+    stem = re.sub(r"\W+", "_", target).strip("_")[:40]
+    return stem or "derivation"

@@ -1,0 +1,94 @@
+"""A real derive serve on a free loopback port, for the web tests; all traffic stays on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+
+HOST = "127.0.0.1"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Answer:
+    status: int
+    headers: dict
+    body: bytes
+
+    @property
+    def json(self) -> object:
+        return json.loads(self.body)
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8")
+
+
+class Server:
+    def __init__(self, *options: str) -> None:
+        self.port = free_port()
+        self.base = f"http://{HOST}:{self.port}"
+        env = {**os.environ, "DERIVE_NO_CACHE": "1"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "derive", "serve", "--port", str(self.port), *options],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if self.get("/api/health").status == 200:
+                    return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("derive serve did not start: " + self.process.stderr.read()[-2000:])
+
+    def request(self, path: str, data: bytes | None = None, method: str | None = None, timeout: float = 60) -> Answer:
+        assert path.startswith("/")  # never a request off this machine
+        request = urllib.request.Request(self.base + path, data=data, method=method)
+        if data is not None:
+            request.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as r:
+                return Answer(r.status, dict(r.headers), r.read())
+        except urllib.error.HTTPError as e:
+            return Answer(e.code, dict(e.headers), e.read())
+
+    def get(self, path: str, timeout: float = 60) -> Answer:
+        return self.request(path, timeout=timeout)
+
+    def post(self, path: str, body: bytes | dict) -> Answer:
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        return self.request(path, data=data, method="POST")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[Server]:
+    running = Server("--workers", "2", "--timeout", "60")  # a backward module on a busy machine takes seconds
+    yield running
+    running.stop()
