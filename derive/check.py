@@ -28,7 +28,6 @@ from sympy import (
     cancel,
     diff,
     expand,
-    factor,
     lambdify,
     simplify,
     together,
@@ -37,7 +36,7 @@ from sympy.core.function import AppliedUndef
 from sympy.functions.elementary.hyperbolic import HyperbolicFunction
 
 from derive import board, piecewise, registry
-from derive.compute import expanded_terms, larger_than, printable, real_number
+from derive.compute import expanded_terms, factored, larger_than, printable, real_number
 from derive.functions import cbrt, sigmoid
 from derive.symbols import g_function, quantity_name
 
@@ -162,7 +161,7 @@ def _tactics_for(lhs: Expr, rhs: Expr, difference: Expr) -> tuple[tuple[str, Cal
 
 def _factorwise(e: Expr) -> Expr:
     """Each factor of a product factored on its own: 1 - tanh²u and (1 - tanh u)(1 + tanh u) then cancel."""
-    return Mul(*(factor(f) for f in Mul.make_args(e)))
+    return Mul(*(factored(f) for f in Mul.make_args(e)))
 
 
 def _inverse_pairs(e: Expr) -> Expr:

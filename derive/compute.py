@@ -11,7 +11,21 @@ from functools import lru_cache
 from typing import Any
 
 import mpmath
-from sympy import Derivative, Expr, Poly, S, Symbol, degree, lambdify, preorder_traversal, roots, solve, together
+from sympy import (
+    Derivative,
+    Expr,
+    Poly,
+    S,
+    Symbol,
+    degree,
+    exp,
+    factor,
+    lambdify,
+    preorder_traversal,
+    roots,
+    solve,
+    together,
+)
 
 from derive.errors import GaveUpError
 
@@ -52,6 +66,33 @@ def larger_than(expr: Expr, nodes: int) -> bool:
         if seen >= nodes:
             return True
     return False
+
+
+FACTOR_MAX_DEGREE = 12
+"""factor runs where no power becomes a polynomial of a higher degree (``root_degree``): e^{-4.21z} is
+(e^{z/100})^421, factored in 0.3 s into cyclotomic factors that no one writes."""
+
+
+def factored(expr: Expr) -> Expr:
+    """factor(expr), or expr as it is where factoring would work on polynomials of a degree above
+    FACTOR_MAX_DEGREE (its result then has more operations, never fewer)."""
+    return factor(expr) if root_degree(expr) <= FACTOR_MAX_DEGREE else expr
+
+
+def root_degree(expr: Expr) -> int:
+    """The largest degree SymPy's polynomial algebra (factor, cancel) gives expr's powers: it writes
+    exp(421z/100) as exp(z/100)^421 and x^(7/3) as (x^(1/3))^7, so a decimal a typed in e^{-az} makes a
+    polynomial of degree hundreds, slow to factor and factored into nothing a teacher writes."""
+    largest = 1
+    for node in preorder_traversal(expr):
+        if isinstance(node, exp):  # e^{cu} is (e^{u/q})^p for c = p/q
+            power = node.args[0].as_coeff_Mul(rational=True)[0]
+        elif node.is_Pow and node.exp.is_Rational and not node.exp.is_Integer:
+            power = node.exp
+        else:
+            continue
+        largest = max(largest, abs(power.p))
+    return largest
 
 
 @lru_cache(maxsize=512)

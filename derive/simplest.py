@@ -18,7 +18,6 @@ from sympy import (
     Piecewise,
     count_ops,
     exp,
-    factor,
     factor_terms,
     preorder_traversal,
     simplify,
@@ -26,7 +25,7 @@ from sympy import (
 )
 
 from derive import board
-from derive.compute import larger_than
+from derive.compute import factored, larger_than
 
 SIMPLEST_MAX_NODES = 400
 """factor and together look for a shorter form of a derivative of at most this many nodes."""
@@ -52,13 +51,14 @@ def simplest(derivative: Expr, thorough: bool = True) -> tuple[Expr, int]:
     ``thorough`` only the cheap moves (1/σ·σ(1 - σ) is 1 - σ; a common factor taken out)."""
     if derivative.has(Piecewise) or larger_than(derivative, SIMPLEST_MAX_NODES):
         return derivative, 0  # piecewise results are flattened by the steps; a huge one is left as it is
-    candidates = [derivative, factor_terms(derivative)]
+    candidates = {0: derivative, 1: factor_terms(derivative)}  # MOVES' index: its form
     if thorough:
-        candidates += [together(derivative), factor(derivative)]
+        candidates[2] = together(derivative)
+        candidates[3] = factored(derivative)
         if not larger_than(derivative, SIMPLIFY_MAX_NODES):
-            candidates.append(simplify(derivative))
-    costs = [count_ops(c) for c in candidates]
-    best = costs.index(min(costs))  # the first of equal counts: the teacher's form before simplify's
+            candidates[4] = simplify(derivative)
+    costs = {move: count_ops(c) for move, c in candidates.items()}
+    best = min(costs, key=lambda move: (costs[move], move))  # the first of equal counts: the teacher's form
     return candidates[best], best
 
 

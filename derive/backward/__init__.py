@@ -16,11 +16,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sympy import Expr, Piecewise, Pow, Symbol, count_ops, diff, factor
+from sympy import Expr, Piecewise, Pow, Symbol, count_ops, diff
 from sympy.core.function import AppliedUndef
 
 from derive import check, registry
 from derive.backward.stable import stable, written_out
+from derive.compute import factored
 from derive.errors import DeriveError
 
 if TYPE_CHECKING:
@@ -99,7 +100,8 @@ def plan(
         # g' as derive ends it, and g' of the stable forward: x·σ(βx) gives σ(βx)(1 + βx(1 - σ(βx))), which
         # neither overflows nor cancels where the exponential form of the same g' does
         from_forward = diff(forward, x)
-        ways = (simplest(d.derivative)[0], d.derivative, factor(d.derivative), from_forward, simplest(from_forward)[0])
+        ways = (simplest(d.derivative)[0], d.derivative, factored(d.derivative))
+        ways += (from_forward, simplest(from_forward)[0])
         candidates = list(dict.fromkeys(stable(c) for c in ways))
         # measured against g' in its stable form: mpmath cancels too (GELU-tanh's 1 - tanh² is 0 at
         # x = -21 even at 200 digits, where g' is -6e-299)

@@ -23,7 +23,6 @@ from sympy import (
     count_ops,
     exp,
     expand,
-    factor,
     factor_list,
     factor_terms,
     powdenest,
@@ -34,7 +33,7 @@ from sympy import (
 from sympy.functions.elementary.hyperbolic import HyperbolicFunction
 from sympy.functions.elementary.trigonometric import TrigonometricFunction
 
-from derive.compute import expanded_terms, larger_than
+from derive.compute import expanded_terms, factored, larger_than
 from derive.functions import logit, sigmoid
 from derive.symbols import G
 
@@ -79,7 +78,7 @@ def display_candidates(f: Expr) -> list[Expr]:
     if special and not larger_than(f, SIMPLIFY_MAX_NODES):  # simplify can take minutes on large forms
         # σ and logit written out first: σ(log y) is y/(1 + y), which simplify does not know by name
         simple = simplify(_written_out(f))
-        out += [simple, simplify(powdenest(simple, force=True)), factor(radsimp(simple))]
+        out += [simple, simplify(powdenest(simple, force=True)), factored(radsimp(simple))]
         out += [_factored_in_root(simple), powdenest(_signs_inside(f), force=True), _powers_split(out[0])]
     return out
 
@@ -99,7 +98,7 @@ def _powers_split(f: Expr) -> Expr:
 
     if not f.has(Pow) or not any(root_of_quotient(e) for e in f.atoms(Pow)):
         return f  # nothing to split (the common case: no time spent)
-    signed = f.replace(root_of_quotient, lambda e: Pow(_positive_constants(factor(e.base)), e.exp))
+    signed = f.replace(root_of_quotient, lambda e: Pow(_positive_constants(factored(e.base)), e.exp))
     signed = _positive_constants(signed) if signed.is_Mul else signed
     # each base a positive symbol: SymPy then splits and combines the powers itself
     bases = {b: Dummy("b", positive=True) for b in [G, *signed.atoms(Add)]}
@@ -171,7 +170,7 @@ def _positive_constants(product: Expr) -> Expr:
 def _factored(f: Expr, g: Symbol = G) -> Expr:
     """factor(F) with each factor's constant term made positive: -g(g - 1) is g(1 - g)."""
     if not f.is_rational_function(g):
-        return _positive_constants(factor(f))
+        return _positive_constants(factored(f))
     num, den = cancel(f).as_numer_denom()
     out = S.One
     for part, sign in ((num, 1), (den, -1)):

@@ -4,12 +4,15 @@ time (``derive.serve.jobs``), so that the event loop never runs SymPy.
 - a job waits for an idle worker in a queue of bounded length; a full queue is ``BusyError`` (the server
   answers 503 with Retry-After), never a queue without bound;
 - a job has a time limit: past it, its worker is killed and replaced, and the job ends in ``TimedOutError``;
-- a job running longer than ``NICE_AFTER`` seconds has its worker's priority lowered, so that the
-  short jobs on the other workers keep the processors (a pathological input cannot slow the class);
+- a job's worker runs at a lower priority the longer the job runs (``LOWERED``), so that the short
+  jobs on the other workers keep the processors (a pathological input cannot slow the class); the
+  derivations run below the server itself (``DERIVING_NICE``), so that what it answers from its cache
+  never waits for them;
 - a worker is replaced after ``MAX_JOBS`` jobs, so that memory stays flat over days.
 
-Workers are spawned (not forked: the server may have threads), each importing derive and deriving
-one function first, so that a first request does not pay SymPy's import.
+Workers are forked from a fork server that has imported derive and derived once (``derive.serve.warm``),
+so that neither a first request nor a replaced worker pays SymPy's import; a worker takes jobs only
+once it has said it is ready, and one whose priority cannot be raised back is replaced after its job.
 """
 
 from __future__ import annotations
@@ -23,7 +26,13 @@ from typing import Any
 
 from derive.serve.jobs import Reply
 
-NICE_AFTER = 0.25
+LOWERED = ((1.0, 10), (3.0, 19))
+"""(seconds, priority): a job's worker runs at a lower priority the longer its job runs.  A derivation typed
+for the first time takes 0.05 to 0.7 s, a pathological one runs to the time limit: one that takes a second
+still runs before the pathological ones, which end at the lowest priority (19)."""
+DERIVING_NICE = 5
+"""The priority the derivations run at: below the server's own (0), so that what it answers from its cache
+never waits for a processor behind a derivation; the previews' workers keep 0."""
 MAX_JOBS = 2000
 
 
@@ -35,49 +44,58 @@ class TimedOutError(Exception):
     """A job ran past its time limit (its worker was replaced)."""
 
 
-def _serve(conn: Any) -> None:
-    """A worker's life: warm up, then answer jobs until the server closes the pipe."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
-    from derive.serve import jobs
+READY = "ready"
 
-    jobs.run("read", {"f": "sigmoid(z) + tanh(z)", "var": None, "input": "auto"})  # SymPy imported, caches warm
-    while True:
-        try:
+
+def _serve(conn: Any) -> None:
+    """A worker's life: warm up (nothing left to do when forked from the warm fork server), say so, then
+    answer jobs until the server closes the pipe."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
+    from derive.serve import jobs, warm  # noqa: F401  imported already in the fork server
+
+    try:
+        conn.send(READY)
+        while True:
             kind, params = conn.recv()
-        except (EOFError, OSError):
-            return
-        conn.send(jobs.run(kind, params))
+            conn.send(jobs.run(kind, params))
+    except (EOFError, OSError):  # the server closed the pipe: it is stopping, or replacing this worker
+        return
+
+
+def _context() -> Any:
+    """Workers forked from a fork server that has imported and warmed derive (``derive.serve.warm``): the
+    server itself is never forked (it has threads); spawned where there is no fork server."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["derive.serve.warm"])
+    return context
 
 
 class _Worker:
-    def __init__(self, context: Any) -> None:
-        self.context = context
-        self.jobs = 0
-        self._start()
+    """One process and its pipe.  ``warm`` is done once the process has said it is ready: a worker takes
+    jobs only then.  A worker past its time limit is killed at once and started again off the event loop
+    (``restart``: forking and reaping a process takes milliseconds the loop would lose)."""
 
-    def _start(self) -> None:
-        self.conn, child = self.context.Pipe()
-        self.process = self.context.Process(target=_serve, args=(child,), daemon=True)
-        self.process.start()
+    def __init__(self, nice: int = 0) -> None:
+        self.nice = nice
+        self._spawn()
+        self.warm = self._receive()
+
+    def _spawn(self) -> None:
+        """A new process (blocking: at start-up, or in a thread)."""
+        context = _context()
+        conn, child = context.Pipe()
+        process = context.Process(target=_serve, args=(child,), daemon=True)
+        process.start()
         child.close()
-        self.jobs = 0
+        with contextlib.suppress(OSError):  # lowering a process of one's own needs no right
+            os.setpriority(os.PRIO_PROCESS, process.pid, self.nice)
+        self.conn, self.process = conn, process  # started: a pid for the health route at every moment
+        self.jobs, self.spent, self.dead = 0, False, False
 
-    @property
-    def pid(self) -> int | None:
-        return self.process.pid
-
-    def replace(self) -> None:
-        self.stop()
-        self._start()
-
-    def stop(self) -> None:
-        with contextlib.suppress(Exception):
-            self.conn.close()
-        if self.process.is_alive():
-            self.process.kill()
-        self.process.join(timeout=5)
-
-    async def run(self, kind: str, params: dict, timeout: float) -> Reply:
+    def _receive(self) -> asyncio.Future:
+        """The next message from the worker, as a future (the event loop watches the pipe; no thread)."""
         loop = asyncio.get_running_loop()
         done: asyncio.Future = loop.create_future()
         fd = self.conn.fileno()
@@ -91,52 +109,118 @@ class _Worker:
             except (EOFError, OSError) as exc:  # the worker died (out of memory, killed)
                 done.set_exception(exc)
 
-        self.conn.send((kind, params))
         loop.add_reader(fd, ready)
-        nice = loop.call_later(NICE_AFTER, self._lower_priority)
+        done.add_done_callback(lambda f: f.cancelled() or f.exception())  # a dead worker is handled, not logged
+        return done
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid
+
+    def kill(self) -> None:
+        """End the process now, without waiting for it (its pipe closed, the loop no longer watching it)."""
+        self.dead = True
+        if not self.warm.done():
+            self.warm.cancel()
+        with contextlib.suppress(Exception):  # before the pipe closes: a new pipe may get its number
+            asyncio.get_running_loop().remove_reader(self.conn.fileno())
+        with contextlib.suppress(Exception):
+            self.conn.close()
+        with contextlib.suppress(Exception):
+            self.process.kill()
+
+    async def restart(self) -> None:
+        self.kill()
+        await asyncio.to_thread(self._reap_and_spawn)
+        self.warm = self._receive()
+
+    def _reap_and_spawn(self) -> None:
+        self.process.join(timeout=5)
+        self._spawn()
+
+    def stop(self) -> None:
+        self.kill()
+        self.process.join(timeout=5)
+
+    async def started(self) -> bool:
+        """Wait for the worker's warm-up; False when it died during it."""
+        try:
+            return await self.warm == READY
+        except (EOFError, OSError, asyncio.CancelledError):
+            return False
+
+    async def run(self, kind: str, params: dict, timeout: float) -> Reply:
+        loop = asyncio.get_running_loop()
+        self.conn.send((kind, params))
+        done = self._receive()
+        lowering = [loop.call_later(after, self._lower_priority, nice) for after, nice in LOWERED]
         try:
             reply = await asyncio.wait_for(done, timeout)
         except (TimeoutError, EOFError, OSError):
-            loop.remove_reader(fd)
-            self.replace()
+            self.kill()
             raise TimedOutError from None
         finally:
-            nice.cancel()
+            for timer in lowering:
+                timer.cancel()
         self.jobs += 1
         self._restore_priority()
         if self.jobs >= MAX_JOBS:
-            self.replace()
+            self.spent = True
         return reply
 
-    def _lower_priority(self) -> None:
+    def _lower_priority(self, nice: int) -> None:
         with contextlib.suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, self.pid, 10)
+            os.setpriority(os.PRIO_PROCESS, self.pid, nice)
 
     def _restore_priority(self) -> None:
-        with contextlib.suppress(OSError):  # raising it back needs the right to: as root, or it stays lower
-            if os.getpriority(os.PRIO_PROCESS, self.pid) != 0:
-                os.setpriority(os.PRIO_PROCESS, self.pid, 0)
+        try:
+            if os.getpriority(os.PRIO_PROCESS, self.pid) != self.nice:
+                os.setpriority(os.PRIO_PROCESS, self.pid, self.nice)
+        except PermissionError:  # raising it back needs the right to (root): a new worker instead
+            self.spent = True
+        except OSError:
+            pass
 
 
 FAST = ("read",)
-"""Jobs of milliseconds (the page's live preview): one worker does only these, so that a preview never
-waits behind a derivation."""
+"""Jobs of milliseconds (the page's live preview): a quarter of the workers (at least one) do only these,
+so that a preview never waits behind a derivation."""
 
 
 class _Lane:
-    """Workers and the jobs waiting for one of them."""
+    """Workers and the jobs waiting for one of them; a worker is idle once warm."""
 
     def __init__(self, workers: list[_Worker]) -> None:
         self.workers = workers
         self.idle: asyncio.Queue = asyncio.Queue()
-        for worker in workers:
-            self.idle.put_nowait(worker)
         self.waiting = 0
+        self.warming: set[asyncio.Task] = set()
+        for worker in workers:
+            self.release(worker)
+
+    def release(self, worker: _Worker) -> None:
+        """The worker back among the idle ones: at once, or once it has been started again and is warm."""
+        warm = worker.warm.done() and not worker.warm.cancelled() and worker.warm.exception() is None
+        if warm and not worker.dead and not worker.spent:
+            self.idle.put_nowait(worker)
+            return
+        task = asyncio.get_running_loop().create_task(self._when_warm(worker))
+        self.warming.add(task)
+        task.add_done_callback(self.warming.discard)
+
+    async def _when_warm(self, worker: _Worker) -> None:
+        if worker.dead or worker.spent:
+            await worker.restart()
+        for _ in range(3):  # a worker that dies while warming up is started again, a bounded number of times
+            if await worker.started():
+                break
+            await worker.restart()
+        self.idle.put_nowait(worker)
 
 
 class Pool:
-    """``workers`` processes (one of them for the fast jobs, when there are two or more), a queue of at
-    most ``queue`` waiting jobs, ``timeout`` seconds a job."""
+    """``workers`` processes (a quarter of them, at least one, for the fast jobs when there are two or
+    more), a queue of at most ``queue`` waiting jobs, ``timeout`` seconds a job."""
 
     def __init__(self, workers: int, queue: int, timeout: float) -> None:
         self.size, self.queue_size, self.timeout = workers, queue, timeout
@@ -144,15 +228,18 @@ class Pool:
         self.lanes: dict[str, _Lane] = {}
 
     async def start(self) -> None:
-        context = multiprocessing.get_context("spawn")
-        self.workers = [_Worker(context) for _ in range(self.size)]
+        fast = max(1, self.size // 4) if self.size >= 2 else self.size
+        self.workers = [_Worker(0 if i < fast else DERIVING_NICE) for i in range(self.size)]
         if self.size >= 2:
-            self.lanes = {"fast": _Lane(self.workers[:1]), "other": _Lane(self.workers[1:])}
+            self.lanes = {"fast": _Lane(self.workers[:fast]), "other": _Lane(self.workers[fast:])}
         else:
-            self.lanes = {"fast": _Lane(self.workers), "other": None}
-            self.lanes["other"] = self.lanes["fast"]
+            lane = _Lane(self.workers)
+            self.lanes = {"fast": lane, "other": lane}
 
     async def stop(self) -> None:
+        for lane in self.lanes.values():
+            for task in list(lane.warming):
+                task.cancel()
         for worker in self.workers:
             worker.stop()
 
@@ -168,7 +255,7 @@ class Pool:
         try:
             return await worker.run(kind, params, self.timeout)
         finally:
-            lane.idle.put_nowait(worker)
+            lane.release(worker)
 
     def pids(self) -> list[int]:
         return [w.pid for w in self.workers if w.pid is not None]

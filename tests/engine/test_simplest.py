@@ -21,6 +21,7 @@ from sympy import (
     Symbol,
     count_ops,
     diff,
+    exp,
     factor,
     lambdify,
     simplify,
@@ -31,7 +32,7 @@ from sympy import (
 from derive import derive
 from derive.activations import LIBRARY
 from derive.board import evaluate, strip_groups
-from derive.compute import larger_than
+from derive.compute import FACTOR_MAX_DEGREE, factored, larger_than, root_degree
 from derive.functions import cbrt, sigmoid
 from derive.output_form.display import display_candidates, simplicity
 from derive.simplest import SIMPLIFY_MAX_NODES
@@ -52,6 +53,7 @@ WITHOUT_FORM = [
     "z + sin(z)^2",
     "log(cosh(z))",
     "softplus(z)*sigmoid(2*z)",
+    "z/(1 + e^(-4.21 z))",  # a decimal: factor would work on (e^{z/100})^421, and is not tried
 ]
 # an output form longer than g' itself (a cubic's cube roots, the bent identity's radical): g' is
 # written at its simplest first, as where there is none
@@ -72,6 +74,25 @@ def test_the_last_line_is_no_longer_than_factor_and_simplify(text):
     assert count_ops(last) <= count_ops(factor(d.derivative))
     assert not larger_than(d.derivative, SIMPLIFY_MAX_NODES), "simplify is run on derivatives this small only"
     assert count_ops(last) <= count_ops(simplify(d.derivative))
+
+
+@pytest.mark.parametrize(
+    "e, degree",
+    [
+        (sigmoid(z), 1),
+        (1 / (1 + exp(-2 * z)), 2),
+        (1 / (1 + exp(-Rational(421, 100) * z)), 421),  # e^{-4.21z}: (e^{z/100})^421 to SymPy's polys
+        (z ** Rational(7, 3) + sqrt(z), 7),  # (z^{1/3})^7
+        (z**5 + 1, 1),  # an integer power is a polynomial's own degree, not a root's
+    ],
+)
+def test_the_degree_factor_would_work_at(e, degree):
+    assert root_degree(e) == degree
+    if degree <= FACTOR_MAX_DEGREE:
+        assert factored(e) == factor(e)
+    else:
+        assert factored(e) == e  # left as it is: factor's cyclotomic pieces are longer
+        assert count_ops(factor(e)) > count_ops(e)
 
 
 @pytest.mark.parametrize(

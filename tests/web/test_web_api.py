@@ -3,15 +3,18 @@ with a time limit, and hostile input over HTTP gets a clean 4xx or 503 while the
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
+import time
 import urllib.parse
 
 import pytest
 from click.testing import CliRunner
 
 from derive.cli import main
+from derive.serve.pool import DERIVING_NICE
 
 PATHOLOGICAL = "Piecewise((mish(a z), z > -1), (-z, True))"  # about 30 s to derive: past a test server's limit
 
@@ -143,11 +146,25 @@ def test_a_request_past_the_time_limit_is_a_503_and_its_worker_replaced():
         answer = server.get("/api/steps?" + q(f=PATHOLOGICAL, format="json"))
         assert answer.status == 503 and "gave up after 4 s" in answer.json["error"]
         assert int(answer.headers["retry-after"]) > 0
-        after = server.get("/api/health").json["workers"]
-        assert len(set(before) - set(after)) == 1  # one worker killed and replaced
+        for _ in range(100):  # the worker is killed at once and started again off the event loop
+            after = server.get("/api/health").json["workers"]
+            if set(after) != set(before):
+                break
+            time.sleep(0.1)
+        assert len(set(before) - set(after)) == 1 and len(after) == len(before)  # one worker killed and replaced
+        # the replacement runs at the derivations' priority, not at the lowest the pathological job reached
+        assert sorted(os.getpriority(os.PRIO_PROCESS, pid) for pid in after) == [0, DERIVING_NICE]
         assert server.get("/api/steps?f=tanh&format=json").status == 200
     finally:
         server.stop()
+
+
+def test_the_derivations_run_below_the_server_and_the_previews(server):
+    # what the server answers from its cache never waits for a processor behind a derivation
+    assert server.get("/api/steps?f=tanh&format=json").status == 200
+    workers = server.get("/api/health").json["workers"]
+    assert os.getpriority(os.PRIO_PROCESS, server.process.pid) == 0
+    assert sorted(os.getpriority(os.PRIO_PROCESS, pid) for pid in workers) == [0, DERIVING_NICE]
 
 
 def test_a_full_queue_answers_503_instead_of_waiting_without_bound():
