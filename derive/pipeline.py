@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import mpmath
 from sympy import Expr, Symbol, count_ops
 
 from derive import check, compute, output_form, registry, rules, steps
@@ -118,6 +119,22 @@ def _no_real_value(piece: Expr) -> bool:
         return True
 
 
+REALITY_POINTS = [mpmath.mpf(k) / 10 + mpmath.mpf(1) / 997 for k in range(-40, 41)]
+"""Where a function whose steps could not be checked is looked at for a real value (off the integers,
+where functions have their special points)."""
+
+
+def _nowhere_real(body: Expr, var: Symbol) -> bool:
+    """Whether g has no finite real value at any of REALITY_POINTS (acosh(sin z), log(-1 - z²))."""
+    at_one = compute.printable(body.subs({p: 1 for p in body.free_symbols - {var}}))
+    try:
+        f = compute.compiled(at_one, var, "mpmath")
+    except Exception:  # noqa: BLE001 - nothing to evaluate: let the step's own failure speak
+        return False
+    with mpmath.workdps(30):
+        return all(compute.real_at(f, x) is None for x in REALITY_POINTS)
+
+
 @dataclass
 class Derivation:
     """The result of ``derive``: the steps, the derivative and its output form, every step's proof."""
@@ -174,6 +191,11 @@ class Derivation:
 
     def raise_on_failure(self) -> None:
         if self.failures:
+            if _nowhere_real(self.function.body, self.variable):  # no step could be checked: not a bug
+                raise DeriveError(
+                    f"{self.name} has no real value at any of {len(REALITY_POINTS)} points from -4 to 4 "
+                    "(parameters 1): derive differentiates real functions"
+                )
             i, proof = self.failures[0]
             raise StepCheckError(f"step {i + 1} of {self.name} does not hold ({proof.detail}): a bug in derive")
 

@@ -152,10 +152,11 @@ def _piecewise(pw: Piecewise, derivative: Expr, var: Symbol) -> Verdict:
         return Verdict("not found")
     kinks = piecewise.kinks(parts, var)
     branches: list[tuple[Expr, Expr]] = []
-    constant = False
+    ranges: list[tuple[Expr, Expr]] = []  # the values g takes on each branch that is not constant
+    constants: list[Expr] = []
     for expr, where in parts:
         if not expr.has(var):
-            constant = True
+            constants.append(expr)
             continue
         start, end = (piecewise.at_unit_parameters(e) for e in (where.start, where.end))
         lo, hi = max(start, -4.0), min(end, 4.0)
@@ -171,8 +172,11 @@ def _piecewise(pw: Piecewise, derivative: Expr, var: Symbol) -> Verdict:
         low, high = sorted(ends, key=piecewise.at_unit_parameters)
         bounds = ([G > low] if low.is_finite else []) + ([G < high] if high.is_finite else [])
         branches.append((form.expr, And(*bounds)))
+        ranges.append((low, high))
+    if not _apart(ranges, constants):
+        return Verdict("not found", kinks=kinks)
     branches.sort(key=lambda b: b[1] is S.true)  # an unbounded branch goes last
-    if constant:
+    if constants:
         branches.append((S.Zero, S.true))
     else:
         branches[-1] = (branches[-1][0], S.true)
@@ -182,6 +186,25 @@ def _piecewise(pw: Piecewise, derivative: Expr, var: Symbol) -> Verdict:
     if not holds(f, samples):
         return Verdict("not found", kinks=kinks)
     return Verdict("found", OutputForm(f, "per branch"), kinks=kinks)
+
+
+def _apart(ranges: list[tuple[Expr, Expr]], constants: list[Expr]) -> bool:
+    """Whether g's value tells its branch, for every value of the parameters: the branches' ranges of g
+    are disjoint, and no constant piece's value lies inside one of them.  Otherwise g' in terms of g
+    would take one branch's formula at the other's points (z² on z > a beside β elsewhere: g = β is
+    reached on both sides of a when β > a², where g' is 2√β and 0)."""
+
+    def at_most(x: Expr, y: Expr) -> bool:  # provably, for all positive parameters
+        return x == -oo or y == oo or bool((y - x).is_nonnegative)
+
+    for i, (low, high) in enumerate(ranges):
+        for other_low, other_high in ranges[i + 1 :]:
+            if not (at_most(high, other_low) or at_most(other_high, low)):
+                return False
+        for c in constants:
+            if not (at_most(c, low) or at_most(high, c)):
+                return False
+    return True
 
 
 def _merged(branches: list[tuple[Expr, Expr]], samples) -> Expr | None:

@@ -7,6 +7,7 @@ import pytest
 from sympy import Max, Min, Symbol, cosh, exp, simplify
 
 from derive import derive
+from derive.errors import DeriveError, StepCheckError
 from derive.symbols import G
 
 a = Symbol("a", positive=True)
@@ -49,3 +50,11 @@ def test_max_of_slopes_holds_for_every_parameter():
     d = derive("Max(x, a*x)")
     assert d.output_form.has(Max) and d.output_form.has(Min)
     assert not d.failures
+
+
+def test_a_function_real_nowhere_is_refused_as_such_not_as_a_bug():
+    # found by the grammar fuzz: acosh(sin z) has no real value (sin z ≤ 1), so no step could be checked,
+    # and the refusal said "a bug in derive"
+    with pytest.raises(DeriveError, match="has no real value at any of 81 points") as raised:
+        derive("arccosh(sine(z))")
+    assert not isinstance(raised.value, StepCheckError)

@@ -114,3 +114,24 @@ def test_a_branch_form_is_proved_on_its_branch_only():
         assert f(mpmath.mpf(point)) == pytest.approx(4 * point**3 / (1 + point**4) ** 2, rel=1e-12)
     # written as short as it goes where 0 < g < 1: the quotient's root split, its signs made positive
     assert d.output_form == 4 * G ** Rational(3, 4) * (1 - G) ** Rational(5, 4)
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "Piecewise((z^2, z > a), (beta, True))",  # g = β is reached on both sides of a when β > a²
+        "Piecewise((3, z > a), (a*z, True))",  # az runs up to a², past 3 when a > √3
+        "relu(Piecewise((-z, z > -1), (beta, True)))",  # -z on (-1, 0) takes β's value when β < 1
+        "Piecewise((z - a, z > a), (phi(z - a), True))",  # both branches take the values (0, 1/√(2π))
+    ],
+)
+def test_no_per_branch_form_where_one_value_of_g_has_two_branches(target):
+    # found by the grammar fuzz: a per-branch F in g was offered, and its step failed the proof at
+    # random parameters (g' is one branch's formula at the other's points); derive now finds none
+    d = derive(target)  # every step proved
+    assert d.verdict.status == "not found" and d.output_form is None
+
+
+def test_a_per_branch_form_stands_where_the_values_of_g_tell_the_branch():
+    d = derive("Piecewise((z^2, z > 1), (1/2, True))")  # g = 1/2 on z ≤ 1, g > 1 on z > 1
+    assert d.output_form == Piecewise((2 * G ** Rational(1, 2), G > 1), (0, True))
