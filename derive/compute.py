@@ -33,6 +33,9 @@ SAFETY_SECONDS = 60.0
 """The one time limit: a derivation still running after this long ends in an error, never in another answer."""
 
 
+REFIRE_SECONDS = 1.0
+
+
 @contextmanager
 def safety_limit(seconds: float | None = None) -> Iterator[None]:
     """End the block with a GaveUpError after ``seconds`` (in the main thread on Unix; elsewhere no limit).
@@ -52,7 +55,9 @@ def safety_limit(seconds: float | None = None) -> Iterator[None]:
         raise GaveUpError(f"gave up after {seconds:g} s: the expression is too large for derive to finish")
 
     previous = signal.signal(signal.SIGALRM, give_up)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # and again every REFIRE_SECONDS until the block ends: an alarm that lands in a __del__ or a broad
+    # `except` is swallowed there ("Exception ignored in ..."), and the computation would run on unbounded
+    signal.setitimer(signal.ITIMER_REAL, seconds, REFIRE_SECONDS)
     try:
         yield
     finally:

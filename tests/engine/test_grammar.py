@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 import threading
+import time
 
 import pytest
 from grammar_trees import expressions
@@ -142,6 +143,29 @@ def test_a_runaway_ends_in_an_error_not_another_answer(monkeypatch):
         derive("tanh(softplus(tanh(softplus(tanh(z)))))")
     monkeypatch.undo()
     assert derive("tanh(softplus(tanh(z)))").verdict.status == "found"
+
+
+def _spin(seconds: float) -> None:
+    """A runaway computation, bounded so that a failing test ends."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        pass
+
+
+def test_a_swallowed_time_limit_fires_again():
+    # found by the grammar fuzz: a tree ran 460 s past its 60 s limit, the alarm's error having landed
+    # where it was ignored; the limit now fires again every second until its block ends
+    from derive import compute
+    from derive.errors import GaveUpError
+
+    swallowed = []
+    with pytest.raises(GaveUpError), compute.safety_limit(0.05):
+        try:
+            _spin(30)
+        except GaveUpError:
+            swallowed.append(True)  # as a broad `except` in a library would
+        _spin(30)  # the runaway goes on: the limit ends it again
+    assert swallowed == [True]
 
 
 def test_the_answer_holds_under_the_callers_own_alarm():
