@@ -189,14 +189,17 @@ def _piecewise(pw: Piecewise, derivative: Expr, var: Symbol) -> Verdict:
 
 
 def _apart(ranges: list[tuple[Expr, Expr]], constants: list[Expr]) -> bool:
-    """Whether g's value tells its branch, for every value of the parameters: the branches' ranges of g
-    are disjoint, and no constant piece's value lies inside one of them.  Otherwise g' in terms of g
+    """Whether g's value tells its branch, for every value of the parameters: each branch's range of g is
+    known, the ranges are disjoint, and no constant piece's value lies inside one of them.  Otherwise g' in terms of g
     would take one branch's formula at the other's points (z² on z > a beside β elsewhere: g = β is
     reached on both sides of a when β > a², where g' is 2√β and 0)."""
 
     def at_most(x: Expr, y: Expr) -> bool:  # provably, for all positive parameters
         return x == -oo or y == oo or bool((y - x).is_nonnegative)
 
+    for low, high in ranges:  # each range itself known: (a - 1)z on z < 0 runs to -∞·sign(a - 1)
+        if not all(e in (oo, -oo) or e.is_finite for e in (low, high)) or not at_most(low, high):
+            return False
     for i, (low, high) in enumerate(ranges):
         for other_low, other_high in ranges[i + 1 :]:
             if not (at_most(high, other_low) or at_most(other_high, low)):

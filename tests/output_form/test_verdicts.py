@@ -123,6 +123,7 @@ def test_a_branch_form_is_proved_on_its_branch_only():
         "Piecewise((3, z > a), (a*z, True))",  # az runs up to a², past 3 when a > √3
         "relu(Piecewise((-z, z > -1), (beta, True)))",  # -z on (-1, 0) takes β's value when β < 1
         "Piecewise((z - a, z > a), (phi(z - a), True))",  # both branches take the values (0, 1/√(2π))
+        "Piecewise((2z, z > 0), (a z, True)) - z",  # (a - 1)z on z < 0: below 0 or above, by a's size
     ],
 )
 def test_no_per_branch_form_where_one_value_of_g_has_two_branches(target):
