@@ -51,14 +51,13 @@ def simplest(derivative: Expr, thorough: bool = True) -> tuple[Expr, int]:
     ``thorough`` only the cheap moves (1/σ·σ(1 - σ) is 1 - σ; a common factor taken out)."""
     if derivative.has(Piecewise) or larger_than(derivative, SIMPLEST_MAX_NODES):
         return derivative, 0  # piecewise results are flattened by the steps; a huge one is left as it is
-    candidates = {0: derivative, 1: factor_terms(derivative)}  # MOVES' index: its form
-    if thorough:
-        candidates[2] = together(derivative)
-        candidates[3] = factored(derivative)
+    candidates = [derivative, factor_terms(derivative)]
+    if thorough:  # factored is the derivative itself where factor is not tried: a tie, which the first wins
+        candidates += [together(derivative), factored(derivative)]
         if not larger_than(derivative, SIMPLIFY_MAX_NODES):
-            candidates[4] = simplify(derivative)
-    costs = {move: count_ops(c) for move, c in candidates.items()}
-    best = min(costs, key=lambda move: (costs[move], move))  # the first of equal counts: the teacher's form
+            candidates.append(simplify(derivative))
+    costs = [count_ops(c) for c in candidates]
+    best = costs.index(min(costs))  # the first of equal counts: the teacher's form before simplify's
     return candidates[best], best
 
 

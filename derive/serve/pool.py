@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import multiprocessing
 import os
 import signal
@@ -51,7 +52,7 @@ def _serve(conn: Any) -> None:
     """A worker's life: warm up (nothing left to do when forked from the warm fork server), say so, then
     answer jobs until the server closes the pipe."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
-    from derive.serve import jobs, warm  # noqa: F401  imported already in the fork server
+    from derive.serve import jobs, warm  # noqa: F401  a no-op when forked from the warm fork server
 
     try:
         conn.send(READY)
@@ -62,6 +63,7 @@ def _serve(conn: Any) -> None:
         return
 
 
+@functools.cache  # one fork server, its preload set once
 def _context() -> Any:
     """Workers forked from a fork server that has imported and warmed derive (``derive.serve.warm``): the
     server itself is never forked (it has threads); spawned where there is no fork server."""
