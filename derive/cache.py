@@ -9,8 +9,9 @@ Any change to one of them is a different key; an entry that cannot be read, or w
 key is not the one asked for, is a miss, and the answer is computed again.
 
 Where: ``$DERIVE_CACHE_DIR``, else ``$XDG_CACHE_HOME/derive``, else ``~/.cache/derive``.
-Off: ``DERIVE_NO_CACHE=1`` or ``derive --no-cache``.  A cache that cannot be written is
-skipped silently: it only ever saves time.  Errors are never stored.
+Off: ``DERIVE_NO_CACHE=1`` or ``derive --no-cache``.  A cache that cannot be written (read-only,
+out of space or inodes) is skipped silently: it only ever saves time.  Errors are never stored.
+Bounded in entries and in bytes; the oldest go first.
 """
 
 from __future__ import annotations
@@ -21,9 +22,13 @@ from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
+from derive.errors import DeriveError
 from derive.files import write_atomic
 
 MAX_ENTRIES = 2000  # about 10 MB for typical answers; the oldest go first
+MAX_BYTES = 256 << 20  # and at most this on disk (a reveal deck is over a megabyte)
+LARGEST = 8 << 20  # an answer larger than this is not kept
+LARGE = 256 << 10  # an answer larger than this has the cache's bytes counted at once
 PACKAGE = Path(__file__).resolve().parent
 
 
@@ -91,12 +96,16 @@ def store(key: dict, answer: str) -> None:
         return
     import json
 
+    if len(answer) > LARGEST:
+        return
     path, identity = _entry(key)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(path, json.dumps({"id": identity, "answer": answer}, ensure_ascii=False))
-        _prune()
-    except OSError:
+        # the bytes are counted (a stat an entry) after a large answer, and after one store in 16 (the entry's
+        # first hex digit), so that the disk stays within MAX_BYTES and a small answer costs no 2000 stats
+        _prune(count_bytes=len(answer) > LARGE or path.name[0] == "0")
+    except (OSError, DeriveError):  # write_atomic's OutputError: no space, no inode, no right to write
         pass
 
 
@@ -126,10 +135,29 @@ def clear() -> int:
     return removed
 
 
-def _prune() -> None:
-    paths = entries()
-    if len(paths) <= MAX_ENTRIES:
+def _prune(count_bytes: bool = True) -> None:
+    """The oldest entries removed until at most MAX_ENTRIES remain, in at most MAX_BYTES (counted only
+    with ``count_bytes``)."""
+    try:
+        listing = [item for item in os.scandir(directory()) if item.name.endswith(".json") and len(item.name) == 69]
+    except OSError:
         return
-    paths.sort(key=lambda p: p.stat().st_mtime_ns)
-    for path in paths[: len(paths) - MAX_ENTRIES]:
-        path.unlink(missing_ok=True)
+    if len(listing) <= MAX_ENTRIES and not count_bytes:
+        return
+    found = []
+    for item in listing:
+        try:
+            stat = item.stat()
+        except OSError:  # removed meanwhile by another process
+            continue
+        found.append((stat.st_mtime_ns, stat.st_size, item.path))
+    total = sum(size for _, size, _ in found)
+    if len(found) <= MAX_ENTRIES and total <= MAX_BYTES:
+        return
+    found.sort()
+    count = len(found)
+    for _, size, path in found:
+        if count <= MAX_ENTRIES and total <= MAX_BYTES:
+            break
+        Path(path).unlink(missing_ok=True)
+        count, total = count - 1, total - size

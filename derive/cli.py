@@ -388,6 +388,14 @@ def mark(target: str, submission: str, var: str | None, fmt: str, output: str | 
     sys.exit(0 if marking.all_right else 1)
 
 
+def spreadsheet_cell(value: object) -> object:
+    """A CSV cell a spreadsheet shows as text: one that starts with = + - @, a tab or a carriage return
+    would be read as a formula (CSV injection), so it is quoted with a leading ' as OWASP advises."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 SUMMARY = ("file", "lines", "first_wrong", "mistake", "final_right", "output_form", "error")
 
 
@@ -424,7 +432,7 @@ def _mark_folder(target: str, folder: Path, var: str | None, seconds: float) -> 
     table = io.StringIO()
     writer = csv.DictWriter(table, SUMMARY, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: spreadsheet_cell(v) for k, v in row.items()} for row in rows)
     click.echo(f"wrote {write_atomic(folder / 'marks.csv', table.getvalue())}")
     summary = json.dumps({"target": target, "submissions": rows}, indent=1, ensure_ascii=False) + "\n"
     click.echo(f"wrote {write_atomic(folder / 'marks.json', summary)}")
@@ -441,19 +449,46 @@ def _mark_folder(target: str, folder: Path, var: str | None, seconds: float) -> 
 @click.option(
     "--cors", default=None, metavar="ORIGIN", help="Allow pages of ORIGIN to call the API (no CORS otherwise)."
 )
-def serve(host: str, port: int, workers: int, timeout: float, queue: int, cors: str | None) -> None:
+@click.option(
+    "--allowed-host",
+    "allowed_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="A host name the class reaches the server by (repeatable; '*': any). Default: localhost, 127.0.0.1, "
+    "::1 and HOST; other names are refused (DNS rebinding).",
+)
+def serve(
+    host: str, port: int, workers: int, timeout: float, queue: int, cors: str | None, allowed_hosts: tuple[str, ...]
+) -> None:
     """The web app: a page and a JSON API over the engine, on HOST:PORT (needs the extra derive[web])."""
     try:
         import uvicorn
 
-        from derive.serve.app import Settings, create_app
+        from derive.serve.app import LOCAL_HOSTS, MAX_QUERY, Settings, create_app
+        from derive.serve.protocol import BACKLOG, KEEP_ALIVE_SECONDS, GuardedH11Protocol, raise_descriptor_limit
     except ImportError:
         fail("derive serve needs the web extra: pip install 'derive[web]' (Starlette and uvicorn)")
+    everywhere = host in ("0.0.0.0", "::")
+    names = tuple(dict.fromkeys((*LOCAL_HOSTS, *(() if everywhere else (host,)), *allowed_hosts)))
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"derive: serving on {host}:{port}: the page and its API are open to every machine that reaches it")
-    click.echo(f"derive: http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/ (Ctrl-C stops)")
-    settings = Settings(workers=workers, timeout=timeout, queue=queue, cors=cors)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning", access_log=False)
+        if "*" not in names:
+            click.echo(f"derive: answering requests addressed to {', '.join(names)} (--allowed-host adds a name)")
+    click.echo(f"derive: http://{'127.0.0.1' if everywhere else host}:{port}/ (Ctrl-C stops)")
+    settings = Settings(workers=workers, timeout=timeout, queue=queue, cors=cors, allowed_hosts=names)
+    connections = raise_descriptor_limit()
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        http=GuardedH11Protocol,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        h11_max_incomplete_event_size=MAX_QUERY + 16_384,  # a request line within the API's own limit
+        limit_concurrency=connections + 64,
+        backlog=BACKLOG,  # the connections are capped by the protocol; this bounds the tasks
+    )
 
 
 LECTURE = ("sigmoid", "tanh")

@@ -21,7 +21,7 @@ from derive import activations, piecewise, registry
 from derive.errors import AmbiguousVariableError, NoVariableError, ParseError, UnknownActivationError
 from derive.files import FILE_TARGET
 from derive.reading import Reading, read
-from derive.symbols import variable
+from derive.symbols import checked_name, variable
 
 USUAL_VARIABLES = ("z", "x", "t", "y", "u", "v", "w", "s")
 """Names read as the variable when --var is not given: z if present, else the only one of these."""
@@ -55,6 +55,8 @@ def resolve(target: str | Expr, var: str | None = None, notation: str = "auto", 
     without z, the only name, or else the only usual variable name among them (x in a·x + b); several
     (x and y) are an AmbiguousVariableError.
     """
+    if var is not None:
+        checked_name(var)  # printed as it is into TeX, Python and HTML: a name, on every path
     if isinstance(target, Expr):
         chosen = var or "z"
         z = variable(chosen)

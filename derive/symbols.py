@@ -2,13 +2,30 @@
 
 from __future__ import annotations
 
+import re
+
 from sympy import Expr, Function, Symbol
+
+from derive.errors import ParseError
 
 G = Symbol("g")
 """The symbol output forms are written in: g' = F(g)."""
 
 SLOPE = Symbol("g'")
 """g' as a word of a reason ("g' = F(g), found by ..."), renamed with g."""
+
+
+NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,31}")
+"""A name a user may give the variable: ASCII letters, digits and _, a letter first (theta, x_1). Every
+output prints it as it is (in TeX, Python and HTML), so nothing else is taken."""
+
+
+def checked_name(name: str, what: str = "the variable") -> str:
+    """``name`` when it is a NAME, else a ParseError that says what is allowed."""
+    if NAME.fullmatch(name) is None:
+        shown = name if len(name) <= 40 else name[:37] + "..."
+        raise ParseError(f"{what} must be a name: a letter, then letters, digits or _ (at most 32), not {shown!r}")
+    return name
 
 
 def variable(name: str = "z") -> Symbol:

@@ -12,14 +12,15 @@ SymPy's code printer for its library; ``module_source`` picks it from the regist
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from sympy import Expr, Piecewise, Pow, Symbol, count_ops, diff
 from sympy.core.function import AppliedUndef
 
 from derive import check, registry
+from derive.backward.names import FUNCTION_NAMES, clashes, defined, function_name_problem, parameter_names
 from derive.backward.stable import stable, written_out
 from derive.compute import factored
 from derive.errors import DeriveError
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Parameter:
     symbol: Symbol
-    name: str  # its name in Python (lambda is a keyword: lambda_)
+    name: str  # its name in the code (derive.backward.names: lambda is lambda_, x is x_)
     default: float
 
 
@@ -65,6 +66,7 @@ def plan(
     from derive.activations import lookup
     from derive.symbols import G
 
+    given = bool(name)  # --name, else the library's or the input's own name
     d = derive(target, var, notation=notation, files=files)
     function = d.function
     x = function.variable
@@ -72,12 +74,14 @@ def plan(
     name = name or (library.name if library is not None else None)
     if name is None and function.symbol != "g":  # f(x) = ..., act.py:swish: the function's own name
         name = function.symbol
-    if name is None or not name.isidentifier():
-        raise DeriveError(f"{target!r} needs a Python name: --name NAME (a letter or _, then letters, digits, _)")
+    if name is None:
+        raise DeriveError(f"{target!r} needs a Python name: --name NAME ({FUNCTION_NAMES})")
+    _check_function_name(name, target, given)
     defaults = dict(library.defaults) if library is not None else {}
+    symbols = sorted(function.body.free_symbols - {x}, key=lambda s: s.name)
     parameters = tuple(
-        Parameter(p, f"{p.name}_" if p.name == "lambda" else p.name, defaults.get(p.name, 1.0))
-        for p in sorted(function.body.free_symbols - {x}, key=lambda s: s.name)
+        Parameter(s, code, defaults.get(s.name, 1.0))
+        for s, code in zip(symbols, parameter_names([s.name for s in symbols], defined(name)), strict=True)
     )
     values = {p.symbol: p.default for p in parameters}
     head = function.head
@@ -127,6 +131,19 @@ def plan(
         precision,
         kept,
         library.torch if library is not None else None,
+    )
+
+
+def _check_function_name(name: str, target: str, given: bool) -> None:
+    """A function's name is the user's choice: one the generated module cannot use is refused, in one line
+    that says what is allowed (never renamed: the module's users call it by that name)."""
+    problem = function_name_problem(name)
+    if problem is None:
+        return
+    if given:
+        raise DeriveError(f"--name {name!r} {problem}: {FUNCTION_NAMES}")
+    raise DeriveError(
+        f"{target!r} is named {name!r}, which {problem}: give it another with --name NAME ({FUNCTION_NAMES})"
     )
 
 
@@ -238,7 +255,27 @@ def framework(name: str) -> Framework:
 def module_source(plans: Sequence[Plan], name: str, command: str = "") -> str:
     """One importable module with every plan's functions, ``FUNCTIONS`` and ``SAVES``."""
     names = [p.name for p in plans]
+    for n in names:  # plan() refuses these already; a Plan made by hand is refused here
+        problem = function_name_problem(n)
+        if problem is not None:
+            raise DeriveError(f"the function name {n!r} {problem}: {FUNCTION_NAMES}")
     repeated = {n for n in names if names.count(n) > 1}
     if repeated:
         raise DeriveError(f"two targets are named {', '.join(sorted(repeated))}: give each its own --name")
-    return framework(name).write(plans, command)
+    clash = clashes(names)
+    if clash is not None:
+        first, second, both = clash
+        raise DeriveError(f"{first} and {second} would both define {both} in the module: give one another --name")
+    taken = {each for n in names for each in defined(n)}
+    return framework(name).write([with_parameter_names(p, taken) for p in plans], command)
+
+
+def with_parameter_names(plan: Plan, taken: Iterable[str]) -> Plan:
+    """The plan with its parameters renamed where they would be one of ``taken``: the names every
+    function of the module defines (a parameter is no other function's name either)."""
+    names = parameter_names([p.symbol.name for p in plan.parameters], taken)
+    if names == [p.name for p in plan.parameters]:
+        return plan
+    parameters = tuple(replace(p, name=n) for p, n in zip(plan.parameters, names, strict=True))
+    condition = _condition(parameters, plan.form) if plan.saves == "output" else plan.condition
+    return replace(plan, parameters=parameters, condition=condition)

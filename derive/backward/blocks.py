@@ -7,8 +7,9 @@ blocks of BLOCK elements instead, each block's last operation writing into one t
 the formula's own tensors are then a block long, and the allocator hands the same few blocks back
 every time.
 
-The generated module carries this function's source (``inspect.getsource``), so that the module
-imports nothing but torch; its tests run it there.
+The generated module carries this function's source (derive.backward.torch_code reads this file and
+cuts BLOCK and in_blocks out by its syntax tree, never importing it: writing a module needs no torch),
+so that the module imports nothing but torch; its tests run it there.
 """
 
 from __future__ import annotations

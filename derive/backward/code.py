@@ -15,6 +15,8 @@ from sympy import Expr, Piecewise, S, Symbol
 from sympy.logic.boolalg import BooleanTrue
 
 from derive import registry
+from derive.backward.names import conventional, docstring_text
+from derive.errors import DeriveError
 
 if TYPE_CHECKING:
     from derive.backward import Parameter, Plan
@@ -102,6 +104,11 @@ def module(
     ``shared`` helpers, each plan's functions, then FUNCTIONS and SAVES."""
     body = [line for plan in plans for line in function(plan, printer)]
     modules = {**dict.fromkeys(imported, set()), **printer.module_imports}
+    # names.MODULES is what the names are kept from; a printer that imports more must be added there
+    named = {n for plan in plans for n in (plan.name, *(p.name for p in plan.parameters))}
+    shadowed = named & {m.split(".")[0] for m in modules}
+    if shadowed:
+        raise DeriveError(f"{', '.join(sorted(shadowed))} would shadow a module the code imports: a bug in derive")
     head = [*header(framework, plans, command), "", *imports(modules), *shared]
     return "\n".join([*head, *body, "", "", *tables(plans)]) + "\n"
 
@@ -156,8 +163,21 @@ def docstring(plan: Plan, indent: str) -> str:
         )
     if plan.parameters:
         lines.append("Parameters: " + ", ".join(f"{p.name}={p.default!r}" for p in plan.parameters) + ".")
+    renamed = [p for p in plan.parameters if not conventional(p.symbol.name, p.name)]
+    if renamed:
+        lines.append(
+            "Renamed from the input: "
+            + ", ".join(f"{p.symbol.name} as {p.name}" for p in renamed)
+            + " (a parameter is no Python keyword, builtin, non-ASCII name or name this module uses)."
+        )
+    return docstring_lines(lines, indent)
+
+
+def docstring_lines(lines: Sequence[str], indent: str) -> str:
+    """A triple-quoted docstring of ``lines``, each wrapped at 96 characters (newlines and tabs in them
+    become spaces) and escaped (names.docstring_text): the input's text stays inside it."""
     wrapped = [w for line in lines for w in (textwrap.wrap(line, 96, subsequent_indent="    ") or [""])]
-    body = "\n".join(f"{indent}{line}".rstrip() for line in wrapped)
+    body = "\n".join(f"{indent}{docstring_text(line)}".rstrip() for line in wrapped)
     return f'{indent}"""{body.lstrip()}\n{indent}"""'
 
 
@@ -178,7 +198,7 @@ def header(framework: str, plans: Sequence[Plan], command: str) -> list[str]:
         "Each function keeps for its backward pass only what SAVES names: the output where g' can be "
         f"written from g alone (the output form), else the input. {made}"
     )
-    first, *rest = textwrap.wrap(text, 96)
+    first, *rest = (docstring_text(line) for line in textwrap.wrap(text, 96))
     return [f'"""{first}', *rest, '"""']
 
 

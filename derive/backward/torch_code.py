@@ -10,15 +10,17 @@ saved y is the Function's own output).
 
 from __future__ import annotations
 
-import inspect
+import ast
 from collections.abc import Sequence
+from importlib import resources
 
 from sympy import Expr, Mul, Symbol
 from sympy.printing.pytorch import TorchPrinter
 
-from derive.backward import Plan, blocks, register
+from derive.backward import Plan, register
 from derive.backward.code import CodeMixin, docstring, gradient_code, guard, in_code, module, used
 from derive.backward.in_place import Statements
+from derive.backward.names import class_name
 
 
 class DeriveTorchPrinter(CodeMixin, TorchPrinter):
@@ -40,10 +42,6 @@ class DeriveTorchPrinter(CodeMixin, TorchPrinter):
     def _print_cbrt(self, expr: Expr) -> str:
         u = self._print(expr.args[0])  # torch has no cbrt, and a negative base to the power 1/3 is nan
         return f"({self._module_format('torch.sign')}({u})*{self._module_format('torch.abs')}({u})**(1/3))"
-
-
-def _class_name(name: str) -> str:
-    return "".join(part.capitalize() for part in name.split("_")) + "Function"
 
 
 def _kernel(plan: Plan, printer: DeriveTorchPrinter, expr: Expr, reads: list[str], role: str) -> tuple[list[str], str]:
@@ -77,7 +75,7 @@ def _kernel(plan: Plan, printer: DeriveTorchPrinter, expr: Expr, reads: list[str
 def _function(plan: Plan, printer: DeriveTorchPrinter) -> list[str]:
     keep, gradient = gradient_code(plan, printer)
     names = [p.name for p in plan.parameters]
-    cls = _class_name(plan.name)
+    cls = class_name(plan.name)
     builtin, test = _builtin(plan, printer)
     forward, y = [], builtin
     if builtin is None or test:  # derive's formula, everywhere or where the built-in is not g
@@ -138,9 +136,15 @@ def _forward_by(plan: Plan) -> str:
 
 
 def _blocks_source() -> list[str]:
-    """The helper every kernel runs through, its source as derive has it (tested there)."""
-    source = inspect.getsource(blocks)
-    return ["", *source[source.index("BLOCK = ") :].rstrip().splitlines()]
+    """The helper every kernel runs through, its source as derive has it (tested there): BLOCK and
+    in_blocks, cut from blocks.py by its syntax tree.  The file is read, never imported: blocks.py
+    imports torch, which runs the generated module, not derive writing it."""
+    source = resources.files("derive.backward").joinpath("blocks.py").read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    (block,) = [n for n in tree.body if isinstance(n, ast.Assign) and [ast.unparse(t) for t in n.targets] == ["BLOCK"]]
+    (helper,) = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "in_blocks"]
+    # from BLOCK's line to in_blocks' last, so that the comment lines between them come too
+    return ["", *source.splitlines()[block.lineno - 1 : helper.end_lineno]]
 
 
 @register("torch", "a torch.autograd.Function per activation, and a function with its parameters as keywords")

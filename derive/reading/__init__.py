@@ -29,6 +29,7 @@ from derive.errors import ParseError
 from derive.reading.grammar import MAX_DEPTH, Grammar, Head
 from derive.reading.tokens import latex_tokens, math_tokens
 from derive.reading.whitelist import LibraryLookup, Whitelist
+from derive.symbols import checked_name
 
 MAX_LENGTH = 10_000
 NOTATIONS = ("auto", "math", "latex", "code")
@@ -80,6 +81,8 @@ def read(
     every other name a positive constant.  ``library`` gives the library's activations called by
     name (softplus(z)); ``functions`` names the caller defines (g in a derivation being marked)."""
     _check_limits(text)
+    if var is not None:
+        checked_name(var)
     kind = detect(text, notation)
     if kind == "pretty":
         from derive.reading.pretty import linear

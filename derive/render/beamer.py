@@ -10,13 +10,14 @@ readable size; TeX measures and chooses the layout (``frame``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from string import ascii_lowercase
 from typing import Any
 
 from derive.render import Line, register, walk
-from derive.render.latex import aligned_row, latex_text, notes_latex, reason_text
+from derive.render.latex import aligned_row, latex_text, notes_latex, reason_text, title_latex
 
 PREAMBLE = r"""\documentclassASPECT{beamer}
 \usepackage{amsmath}
@@ -233,13 +234,19 @@ def _frame(pieces: Sequence[Piece], title: str) -> str:
     """A frame of the pieces side by side at the scale last measured; the log says which (tests read it)."""
     width = f"{0.98 / len(pieces):.2f}"
     offsets = [sum(p.builds for p in pieces[:i]) for i in range(len(pieces))]
-    names = ", ".join(p.derivation.name + (" (continued)" if p.continued else "") for p in pieces)
+    names = ", ".join(log_text(p.derivation.name) + (" (continued)" if p.continued else "") for p in pieces)
     return (
         f"\\typeout{{derive: frame scale \\derivefactor\\space for {names}}}\n"
         f"\\begin{{frame}}{{{title}}}\n\\begin{{columns}}[T,onlytextwidth]\n"
         + "\n".join(_column(p, width, offset) for p, offset in zip(pieces, offsets, strict=True))
         + "\n\\end{columns}\n\\end{frame}"
     )
+
+
+def log_text(text: str) -> str:
+    r"""Text for \typeout, which expands what it is given: letters, digits and the punctuation TeX reads as
+    plain characters pass (not \ { } % # ~ ^ $ &), every other character is a ?."""
+    return re.sub(r"[^A-Za-z0-9 .,:;()*+/='_<>!?|@\[\]-]", "?", text)
 
 
 def _measure(pieces: Sequence[Piece], width: str) -> str:
@@ -310,7 +317,7 @@ def render(
     """A complete Beamer document: two targets a frame; with ``plots`` (an image file per frame), a frame
     with the plots after each."""
     order = max(d.order for d in derivations)
-    title = title if title is not None else default_title(order)
+    title = title_latex(title) if title is not None else default_title(order)
     frames = []
     for n, i in enumerate(range(0, len(derivations), PER_FRAME)):
         frames.append(frame(derivations[i : i + PER_FRAME], title, reasons))

@@ -49,8 +49,56 @@ _TEXT_ESCAPES = str.maketrans(
 
 def latex_text(text: str) -> str:
     """Words set as LaTeX text, its special characters escaped and Greek letters set as mathematics
-    (pdflatex has no β in text: 'Softplus with β')."""
+    (pdflatex has no β in text: 'Softplus with β'); line breaks and other control characters are spaces
+    (a blank line would end the paragraph inside a \\textbf)."""
+    text = _CONTROL.sub(" ", text)
     return re.sub("[\u03b1-\u03c9\u0391-\u03a9]", _greek, text.translate(_TEXT_ESCAPES))
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+TITLE_COMMANDS = frozenset(
+    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi pi rho sigma "
+    "tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega "
+    "prime cdot times frac dfrac tfrac sqrt left right tanh sinh cosh exp log ln sin cos tan arctan "
+    "operatorname mathrm mathit mathbf text quad qquad approx le ge leq geq ne neq to infty partial".split()
+)
+"""What the mathematics of a title (``$g'$``) may use: typesetting commands, none that reads, writes or
+defines anything."""
+
+_TITLE_MATH = re.compile(r"(?:[A-Za-z0-9 +\-*/=()\[\].,;:'|<>!_^{}]|\\[A-Za-z]+|\\[,;! ])*")
+
+
+def title_latex(title: str) -> str:
+    """A title given by the user as LaTeX: its words escaped, its ``$...$`` mathematics kept where it only
+    typesets (TITLE_COMMANDS, balanced braces, no ^^ character codes), else refused in one line."""
+    from derive.errors import DeriveError
+
+    parts = title.split("$")
+    if len(parts) % 2 == 0:  # an unpaired $: all of it words
+        return latex_text(title)
+    out = []
+    for k, part in enumerate(parts):
+        if k % 2 == 0:
+            out.append(latex_text(part))
+            continue
+        commands = set(re.findall(r"\\([A-Za-z]+)", part))
+        if _TITLE_MATH.fullmatch(part) is None or "^^" in part or not commands <= TITLE_COMMANDS or not _balanced(part):
+            raise DeriveError(
+                f"the title's mathematics ${part[:40]}$ is not allowed: letters, digits, operators, balanced braces "
+                "and typesetting commands (\\frac, \\sigma, \\prime, ...) only"
+            )
+        out.append(f"${part}$")
+    return "".join(out)
+
+
+def _balanced(text: str) -> bool:
+    depth = 0
+    for char in text:
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def _greek(match: re.Match) -> str:

@@ -8,6 +8,14 @@ from typing import Any
 from derive.render import register, walk
 from derive.render.latex import inline, line_latex
 
+_MARKDOWN_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"} | {c: "\\" + c for c in "\\`*_[]#|!"}
+
+
+def markdown_text(text: str) -> str:
+    """User text as Markdown words: no HTML (&, <, > as entities), no emphasis, link or code (their
+    characters backslash-escaped), on one line."""
+    return "".join(_MARKDOWN_ESCAPES.get(c, c) for c in " ".join(text.split()))
+
 
 @register("markdown", ".md", "$$ blocks with the reasons typeset (GitHub, MathJax)")
 def render(items: Sequence[Any]) -> str:
@@ -15,7 +23,7 @@ def render(items: Sequence[Any]) -> str:
 
 
 def section(item: Any) -> str:
-    out = [f"## {item.title}", ""]
+    out = [f"## {markdown_text(item.title)}", ""]
     for line in walk(item):
         out += ["$$", line_latex(line), "$$", "", f"*{line.step.rule}*: {line.why.fill(inline)}", ""]
     for note in item.notes():

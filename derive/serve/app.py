@@ -23,18 +23,23 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from derive.serve import jobs
-from derive.serve.pool import BusyError, Pool, TimedOutError
+from derive.serve.pool import BusyError, Pool, TimedOutError, WorkerLostError
 
 MAX_TEXT = 10_000  # the CLI's limit on an expression
 MAX_QUERY = 64_000  # a query string, percent-encoded
 MAX_BODY = 200_000  # a derivation to mark, as JSON
 MEMORY_ENTRIES = 1024  # replies kept in the server's memory (the disk cache keeps more)
+MEMORY_BYTES = 64 << 20  # and their bodies' bytes: a reveal deck is over a megabyte
+MEMORY_LARGEST = 4 << 20  # a reply larger than this is not kept in memory at all
+BODY_SECONDS = 10.0  # a request body must have arrived within this (a slow body holds a connection)
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; font-src 'self'; img-src 'self' data:; "
@@ -49,6 +54,9 @@ class Settings:
     timeout: float = 10.0
     queue: int = 64
     cors: str | None = None
+    allowed_hosts: tuple[str, ...] = LOCAL_HOSTS
+    """The host names a request may be addressed to (its Host header): others are refused, so that a page
+    of another site cannot reach the server through a name it controls (DNS rebinding); "*" for any."""
 
 
 class RefusedError(Exception):
@@ -104,6 +112,14 @@ class _Params:
         return self.values.get(name, "0") in ("1", "true", "yes")
 
 
+class _Shared:
+    """A computation and how many requests wait for it: when the last one has gone, it is cancelled."""
+
+    def __init__(self, task: asyncio.Task) -> None:
+        self.task = task
+        self.waiting = 0
+
+
 class Engine:
     """The pool and the replies kept in memory; ``answer`` is the one way a route computes."""
 
@@ -111,38 +127,52 @@ class Engine:
         self.settings = settings
         self.pool = Pool(settings.workers, settings.queue, settings.timeout)
         self.memory: OrderedDict[str, jobs.Reply] = OrderedDict()
-        self.running: dict[str, asyncio.Future] = {}  # requests being answered: the same one waits for it
+        self.memory_bytes = 0
+        self.running: dict[str, _Shared] = {}  # requests being answered: the same one waits for it
 
     async def answer(self, kind: str, params: dict) -> jobs.Reply:
         memo = json.dumps([kind, params], sort_keys=True)
         found = self.memory.get(memo)
         if found is not None:
+            self.memory.move_to_end(memo)
             return found
-        if memo in self.running:  # asked again while it is computed: one computation for all who asked
-            return await asyncio.shield(self.running[memo])
-        future = asyncio.get_running_loop().create_future()
-        self.running[memo] = future
+        shared = self.running.get(memo)
+        if shared is None:  # asked again while it is computed: one computation for all who asked
+            shared = self.running[memo] = _Shared(asyncio.ensure_future(self._computed(kind, params, memo)))
+            shared.task.add_done_callback(lambda task: self._finished(memo, shared))
+        shared.waiting += 1
         try:
-            found = await self._computed(kind, params, memo)
-            future.set_result(found)
-            return found
-        except BaseException as exc:
-            future.set_exception(exc)
-            future.exception()  # retrieved: no warning when nobody else waited
-            raise
+            return await asyncio.shield(shared.task)
         finally:
+            shared.waiting -= 1
+            if shared.waiting == 0 and not shared.task.done():  # every client has gone: its worker is freed
+                shared.task.cancel()
+
+    def _finished(self, memo: str, shared: _Shared) -> None:
+        if self.running.get(memo) is shared:
             del self.running[memo]
+        if not shared.task.cancelled():
+            shared.task.exception()  # retrieved: no warning when nobody waited any more
 
     async def _computed(self, kind: str, params: dict, memo: str) -> jobs.Reply:
         found = await asyncio.to_thread(jobs.cached, kind, params)  # the disk cache: no SymPy, no worker
         if found is None:
             found = await self.pool.run(kind, params)
         if found.status == 200:
-            self.memory[memo] = found
-            self.memory.move_to_end(memo)
-            while len(self.memory) > MEMORY_ENTRIES:
-                self.memory.popitem(last=False)
+            self._remember(memo, found)
         return found
+
+    def _remember(self, memo: str, reply: jobs.Reply) -> None:
+        size = len(reply.body)
+        if size > MEMORY_LARGEST:
+            return
+        if memo in self.memory:
+            self.memory_bytes -= len(self.memory.pop(memo).body)
+        self.memory[memo] = reply
+        self.memory_bytes += size
+        while len(self.memory) > MEMORY_ENTRIES or self.memory_bytes > MEMORY_BYTES:
+            _, dropped = self.memory.popitem(last=False)
+            self.memory_bytes -= len(dropped.body)
 
 
 def _response(reply: jobs.Reply, download: bool = False) -> Response:
@@ -159,10 +189,34 @@ def _response(reply: jobs.Reply, download: bool = False) -> Response:
     return Response(body, media_type=reply.media_type, headers=headers)
 
 
+class ClientGoneError(Exception):
+    """The client closed its connection before its answer was ready."""
+
+
+async def _unless_gone(request: Request, answer: Awaitable[jobs.Reply]) -> jobs.Reply:
+    """The answer, unless the client hangs up first: then the request's computation is cancelled (its worker
+    killed and replaced, unless another request waits for the same answer)."""
+
+    async def gone() -> None:
+        while (await request.receive())["type"] != "http.disconnect":
+            pass
+
+    answering, watching = asyncio.ensure_future(answer), asyncio.ensure_future(gone())
+    try:
+        await asyncio.wait((answering, watching), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        watching.cancel()
+        if not answering.done():
+            answering.cancel()
+    if not answering.done() or answering.cancelled():
+        raise ClientGoneError
+    return answering.result()
+
+
 def _route(kind: str, parse: Callable[[_Params], dict]) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         params = _Params(request)
-        reply = await request.app.state.engine.answer(kind, parse(params))
+        reply = await _unless_gone(request, request.app.state.engine.answer(kind, parse(params)))
         return _response(reply, params.flag("download"))
 
     return endpoint
@@ -210,10 +264,14 @@ async def mark(request: Request) -> Response:
     if int(request.headers.get("content-length") or 0) > MAX_BODY:
         raise RefusedError(f"the request body is larger than {MAX_BODY} bytes", 413)
     body = b""
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY:
-            raise RefusedError(f"the request body is larger than {MAX_BODY} bytes", 413)
+    try:
+        async with asyncio.timeout(BODY_SECONDS):
+            async for chunk in request.stream():
+                body += chunk
+                if len(body) > MAX_BODY:
+                    raise RefusedError(f"the request body is larger than {MAX_BODY} bytes", 413)
+    except TimeoutError:
+        raise RefusedError(f"the request body did not arrive within {BODY_SECONDS:g} s", 408) from None
     try:
         data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
@@ -227,7 +285,7 @@ async def mark(request: Request) -> Response:
         raise RefusedError(f"f is {len(data['f'])} characters long; the limit is {MAX_TEXT}", 413)
     var = data.get("var") if isinstance(data.get("var"), str) else None
     params = {"f": data["f"], "submission": data["submission"], "var": var, "format": fmt}
-    return _response(await request.app.state.engine.answer("mark", params))
+    return _response(await _unless_gone(request, request.app.state.engine.answer("mark", params)))
 
 
 def _page_file(name: str) -> bytes:
@@ -241,7 +299,9 @@ async def page(request: Request) -> Response:
 
 
 async def health(request: Request) -> Response:
-    return JSONResponse({"ok": True, "workers": request.app.state.engine.pool.pids()})
+    pool = request.app.state.engine.pool
+    pool.heal()
+    return JSONResponse({"ok": True, "workers": pool.pids()})
 
 
 async def _refused(request: Request, exc: RefusedError) -> Response:
@@ -260,7 +320,16 @@ async def _timed_out(request: Request, exc: TimedOutError) -> Response:
 
 async def _http(request: Request, exc: HTTPException) -> Response:
     messages = {404: "no such page or API route", 405: "this route does not take that method"}
-    return _error(messages.get(exc.status_code, exc.detail or "bad request"), exc.status_code)
+    return _error(messages.get(exc.status_code, exc.detail or "bad request"), exc.status_code, headers=exc.headers)
+
+
+async def _lost(request: Request, exc: WorkerLostError) -> Response:
+    message = "the engine process answering this request ended unexpectedly (it has been replaced): try again"
+    return _error(message, 500)
+
+
+async def _gone(request: Request, exc: ClientGoneError) -> Response:
+    return Response(status_code=499)  # nobody reads it: the connection is closed
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
@@ -322,7 +391,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Mount("/static/katex", StaticFiles(directory=str(katex))),
         Mount("/static", StaticFiles(directory=str(static))),
     ]
-    middleware = [Middleware(_Headers)]
+    middleware = [Middleware(_Headers), Middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts))]
     if settings.cors:
         middleware.append(Middleware(CORSMiddleware, allow_origins=[settings.cors], allow_methods=["GET", "POST"]))
     app = Starlette(
@@ -333,6 +402,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             RefusedError: _refused,
             BusyError: _busy,
             TimedOutError: _timed_out,
+            WorkerLostError: _lost,
+            ClientGoneError: _gone,
             HTTPException: _http,
             Exception: _unexpected,
         },

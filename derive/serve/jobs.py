@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import re
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +18,9 @@ from derive import cache
 from derive.errors import DeriveError, GaveUpError
 
 FORMATS = ("text", "latex", "markdown", "json", "html")
+TEX_SECONDS = 60.0
+"""A PDF's build in a worker: the server's own time limit (10 s by default) kills the worker first, and with
+it the build; this bounds a server run with a long limit."""
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,7 @@ class Reply:
 
 
 def error(message: str, status: int = 400) -> Reply:
+    message = without_paths(message)
     found = re.search(r"at column (\d+)", message)
     data = {"error": message, **({"column": int(found.group(1))} if found else {})}
     return Reply(status, "application/json", json.dumps(data, ensure_ascii=False))
@@ -56,8 +62,8 @@ def cached(kind: str, params: dict) -> Reply | None:
 
 def run(kind: str, params: dict) -> Reply:
     """The job's reply; a DeriveError is a 4xx with its message and, where there is one, its column."""
-    found_key = key(kind, params)
     try:
+        found_key = key(kind, params)
         if found_key is None:
             return _compute(kind, params)
         stored = cache.lookup(found_key)
@@ -73,6 +79,26 @@ def run(kind: str, params: dict) -> Reply:
         return error(str(exc))
     except RecursionError:
         return error("the expression is nested too deeply to work on")
+    except Exception as exc:  # a bug, or a library that failed: answered, and the worker lives on
+        print(f"derive serve: {kind} failed: {type(exc).__name__}: {without_paths(str(exc))[:300]}", file=sys.stderr)
+        return error("the server could not answer this request (an internal error)", 500)
+
+
+def _machine_paths() -> list[str]:
+    """Folders of this machine a message may name: the temporary folder, home, Python's and derive's."""
+    import tempfile
+    from pathlib import Path
+
+    found = {tempfile.gettempdir(), str(Path.home()), sys.prefix, sys.base_prefix, os.getcwd(),
+             str(Path(__file__).resolve().parents[2])}  # fmt: skip
+    return sorted((p for p in found if p.strip("/")), key=len, reverse=True)
+
+
+def without_paths(message: str) -> str:
+    """A message with the machine's folders cut out: a reply never shows where the server keeps its files."""
+    for path in _machine_paths():
+        message = message.replace(path, "…")
+    return message
 
 
 WARM_UP = (
@@ -176,17 +202,10 @@ def _slides(p: dict) -> Reply:
     from derive import commands
 
     if p["format"] == "pdf":
-        import tempfile
-        from pathlib import Path
-
-        from derive.files import write_atomic
-        from derive.tex import compile_pdf
+        from derive.tex import pdf_bytes
 
         deck = commands.slides_output([p["f"]], "beamer", None, p["var"], p["input"], 1, False, p["aspect"], False)
-        with tempfile.TemporaryDirectory(prefix="derive-serve-") as folder:
-            tex = write_atomic(Path(folder) / "slides.tex", deck)
-            built = compile_pdf(tex)
-            data = base64.b64encode(built.pdf.read_bytes()).decode("ascii")
+        data = base64.b64encode(pdf_bytes(deck, TEX_SECONDS)).decode("ascii")
         return Reply(200, "application/pdf", data, f"{_stem(p['f'])}-slides.pdf", binary=True)
     deck = commands.slides_output([p["f"]], p["format"], None, p["var"], p["input"], 1, False, p["aspect"], False)
     if p["format"] == "reveal":

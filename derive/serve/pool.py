@@ -8,7 +8,12 @@ time (``derive.serve.jobs``), so that the event loop never runs SymPy.
   jobs on the other workers keep the processors (a pathological input cannot slow the class); the
   derivations run below the server itself (``DERIVING_NICE``), so that what it answers from its cache
   never waits for them;
-- a worker is replaced after ``MAX_JOBS`` jobs, so that memory stays flat over days.
+- a worker is replaced after ``MAX_JOBS`` jobs, so that memory stays flat over days;
+- a worker found dead (killed, out of memory) is replaced before its next job, and one that dies during
+  a job ends that job in ``WorkerLostError`` (a 500), never in a false time-out;
+- a job whose every client has gone is cancelled: a worker running it is killed and replaced;
+- a worker is stopped with SIGTERM first, which kills its TeX runs with their process groups and removes
+  their folders (``derive.tex.stop_running``), then SIGKILL after ``GRACE`` seconds.
 
 Workers are forked from a fork server that has imported derive and derived once (``derive.serve.warm``),
 so that neither a first request nor a replaced worker pays SymPy's import; a worker takes jobs only
@@ -35,6 +40,10 @@ DERIVING_NICE = 5
 """The priority the derivations run at: below the server's own (0), so that what it answers from its cache
 never waits for a processor behind a derivation; the previews' workers keep 0."""
 MAX_JOBS = 2000
+WATCH_SECONDS = 2.0
+"""How often the idle workers are looked at, so that one killed from outside is replaced before a job needs it."""
+GRACE = 1.0
+"""Seconds a worker sent SIGTERM has to stop its TeX runs and exit before it is killed."""
 
 
 class BusyError(Exception):
@@ -45,13 +54,26 @@ class TimedOutError(Exception):
     """A job ran past its time limit (its worker was replaced)."""
 
 
+class WorkerLostError(Exception):
+    """The worker died during the job (killed from outside, out of memory); it has been replaced."""
+
+
 READY = "ready"
+
+
+def stop_worker(signum: int, frame: Any) -> None:
+    """SIGTERM in a worker: its TeX runs killed with their groups and their folders removed, then out."""
+    from derive.tex import stop_running
+
+    stop_running()
+    os._exit(0)
 
 
 def _serve(conn: Any) -> None:
     """A worker's life: warm up (nothing left to do when forked from the warm fork server), say so, then
     answer jobs until the server closes the pipe."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops its workers itself
+    signal.signal(signal.SIGTERM, stop_worker)
     from derive.serve import jobs, warm  # noqa: F401  a no-op when forked from the warm fork server
 
     try:
@@ -81,6 +103,8 @@ class _Worker:
 
     def __init__(self, nice: int = 0) -> None:
         self.nice = nice
+        self.busy = False
+        self.reviving = asyncio.Lock()
         self._spawn()
         self.warm = self._receive()
 
@@ -119,8 +143,14 @@ class _Worker:
     def pid(self) -> int | None:
         return self.process.pid
 
+    @property
+    def alive(self) -> bool:
+        """Not killed by the pool, and its process still running (is_alive reaps one that ended)."""
+        return not self.dead and self.process.is_alive()
+
     def kill(self) -> None:
-        """End the process now, without waiting for it (its pipe closed, the loop no longer watching it)."""
+        """Stop the process without waiting for it (its pipe closed, the loop no longer watching it): SIGTERM,
+        so that it kills its TeX runs; ``reap`` kills it outright if it is still there after GRACE."""
         self.dead = True
         if not self.warm.done():
             self.warm.cancel()
@@ -129,20 +159,32 @@ class _Worker:
         with contextlib.suppress(Exception):
             self.conn.close()
         with contextlib.suppress(Exception):
-            self.process.kill()
+            self.process.terminate()
+
+    async def revive(self) -> bool:
+        """A new process in place of one found dead (once, however many ask at the same time); False when
+        the new one did not start either."""
+        async with self.reviving:
+            if self.alive:
+                return True
+            await self.restart()
+            return await self.started()
 
     async def restart(self) -> None:
         self.kill()
         await asyncio.to_thread(self._reap_and_spawn)
         self.warm = self._receive()
 
-    def _reap_and_spawn(self) -> None:
-        self.process.join(timeout=5)
-        self._spawn()
+    def reap(self) -> None:
+        self.process.join(timeout=GRACE)
+        if self.process.exitcode is None:
+            with contextlib.suppress(Exception):
+                self.process.kill()
+            self.process.join(timeout=5)
 
-    def stop(self) -> None:
-        self.kill()
-        self.process.join(timeout=5)
+    def _reap_and_spawn(self) -> None:
+        self.reap()
+        self._spawn()
 
     async def started(self) -> bool:
         """Wait for the worker's warm-up; False when it died during it."""
@@ -153,14 +195,24 @@ class _Worker:
 
     async def run(self, kind: str, params: dict, timeout: float) -> Reply:
         loop = asyncio.get_running_loop()
-        self.conn.send((kind, params))
+        try:
+            self.conn.send((kind, params))
+        except OSError:  # it died since it was found alive
+            self.kill()
+            raise WorkerLostError from None
         done = self._receive()
         lowering = [loop.call_later(after, self._lower_priority, nice) for after, nice in LOWERED]
         try:
             reply = await asyncio.wait_for(done, timeout)
-        except (TimeoutError, EOFError, OSError):
+        except TimeoutError:
             self.kill()
             raise TimedOutError from None
+        except (EOFError, OSError):
+            self.kill()
+            raise WorkerLostError from None
+        except asyncio.CancelledError:  # nobody waits for the answer any more: its reply must not reach the next job
+            self.kill()
+            raise
         finally:
             for timer in lowering:
                 timer.cancel()
@@ -228,6 +280,8 @@ class Pool:
         self.size, self.queue_size, self.timeout = workers, queue, timeout
         self.workers: list[_Worker] = []
         self.lanes: dict[str, _Lane] = {}
+        self.healing: set[asyncio.Task] = set()
+        self.watcher: asyncio.Task | None = None
 
     async def start(self) -> None:
         fast = max(1, self.size // 4) if self.size >= 2 else self.size
@@ -237,13 +291,17 @@ class Pool:
         else:
             lane = _Lane(self.workers)
             self.lanes = {"fast": lane, "other": lane}
+        self.watcher = asyncio.get_running_loop().create_task(self._watch())
 
     async def stop(self) -> None:
-        for lane in self.lanes.values():
-            for task in list(lane.warming):
-                task.cancel()
+        if self.watcher is not None:
+            self.watcher.cancel()
+        for task in [*self.healing, *(t for lane in self.lanes.values() for t in lane.warming)]:
+            task.cancel()
+        for worker in self.workers:  # SIGTERM to all, then each reaped: their TeX runs stop together
+            worker.kill()
         for worker in self.workers:
-            worker.stop()
+            worker.reap()
 
     async def run(self, kind: str, params: dict) -> Reply:
         lane = self.lanes["fast" if kind in FAST else "other"]
@@ -254,10 +312,28 @@ class Pool:
             worker = await lane.idle.get()
         finally:
             lane.waiting -= 1
+        worker.busy = True
         try:
+            if not worker.alive and not await worker.revive():  # died while idle: replaced before this job
+                raise WorkerLostError
             return await worker.run(kind, params, self.timeout)
         finally:
+            worker.busy = False
             lane.release(worker)
 
+    def heal(self) -> None:
+        """Replace the idle workers found dead (killed from outside), without waiting for a job to find them."""
+        for worker in self.workers:
+            if not worker.busy and not worker.dead and not worker.reviving.locked() and not worker.process.is_alive():
+                task = asyncio.get_running_loop().create_task(worker.revive())
+                self.healing.add(task)
+                task.add_done_callback(self.healing.discard)
+
+    async def _watch(self) -> None:
+        while True:
+            await asyncio.sleep(WATCH_SECONDS)
+            self.heal()
+
     def pids(self) -> list[int]:
-        return [w.pid for w in self.workers if w.pid is not None]
+        """The live workers' process ids."""
+        return [w.pid for w in self.workers if w.pid is not None and w.alive]
