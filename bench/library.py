@@ -16,9 +16,9 @@ import sympy
 from speed import timed  # bench/ is on the path when this file is run
 
 from derive import derive
-from derive.activations import LIBRARY
+from derive.knowledge.activations import LIBRARY
+from derive.knowledge.symbols import variable
 from derive.pipeline import clear_caches
-from derive.symbols import variable
 
 
 def naive(name: str) -> None:

@@ -3,7 +3,7 @@
 Run with `python bench/speed.py [repeats]`. Prints, each as median with min and max:
 
 1. the whole-process time of `derive steps sigmoid --format latex`, computed and answered from
-   the cache (derive.cache), and of `python -c "import sympy"`, run alternately, and the ratios
+   the cache (derive.commands.cache), and of `python -c "import sympy"`, run alternately, and the ratios
    (target: 1.15x);
 2. in-process time per derivation (steps, output form, LaTeX, every step checked), warm, for
    every library function, beside the naive way (sympy.diff, sympy.simplify, latex) run in the
@@ -30,9 +30,9 @@ import sympy
 
 import derive as derive_package
 from derive import derive
-from derive.activations import LIBRARY
+from derive.knowledge.activations import LIBRARY
+from derive.knowledge.symbols import variable
 from derive.pipeline import clear_caches
-from derive.symbols import variable
 
 
 def stats(samples: list[float]) -> str:

@@ -25,13 +25,13 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 # Loaded on first use: they import SymPy (about 0.3 s), which `derive --version`, `derive -h`
-# and an answer from the cache (derive.cache) never need.
+# and an answer from the cache (derive.commands.cache) never need.
 _LAZY = {
     "Derivation": "derive.pipeline",
     "derive": "derive.pipeline",
     "Identity": "derive.identity",
     "prove": "derive.identity",
-    "json_locals": "derive.readback",
+    "json_locals": "derive.knowledge.readback",
     "mark": "derive.mark",
     "Marking": "derive.mark",
 }

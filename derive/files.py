@@ -49,7 +49,7 @@ FILE_TARGET = re.compile(r"(?P<path>.+\.py):(?P<name>[A-Za-z_]\w*)")
 
 def file_fingerprint(target: str) -> str | None:
     """A digest of the file a ``file.py:name`` target reads (None for other targets): the cache's key.
-    Here, not in derive.resolve: a command answered from the cache never loads SymPy."""
+    Here, not in derive.reading.resolve: a command answered from the cache never loads SymPy."""
     found = FILE_TARGET.fullmatch(target.strip())
     if found is None:
         return None

@@ -14,14 +14,15 @@ from typing import Any
 
 from sympy import Expr, Symbol, exp
 
-from derive import board, check
-from derive.activations import names
+from derive.engine import board
+from derive.engine.reasons import Note, Reason, equation
+from derive.engine.steps import Step
 from derive.errors import DeriveError
+from derive.knowledge.activations import names
+from derive.knowledge.symbols import variable
+from derive.proof import prover
 from derive.reading import read
-from derive.reasons import Note, Reason, equation
-from derive.resolve import _inferred_variable, library_function
-from derive.steps import Step
-from derive.symbols import variable
+from derive.reading.resolve import inferred_variable, library_function
 
 
 @dataclass
@@ -32,7 +33,7 @@ class Identity:
     rhs: Expr
     variable: Any
     steps: list[Step]
-    proofs: list[check.Proof]
+    proofs: list[prover.Proof]
 
     is_chain = True  # its lines are one chain: left side = ... = right side
     title = "Identity"
@@ -87,7 +88,7 @@ def prove(lhs: str | Expr, rhs: str | Expr, var: str | None = None) -> Identity:
         if not steps or shown != steps[-1].expr:
             steps.append(Step("lhs", shown, (rule,), Reason(why)))
     reference = left.doit()
-    proofs = [check.prove_equal(check.step_value(s.expr, {}), reference, z) for s in steps]
+    proofs = [prover.prove_equal(prover.step_value(s.expr, {}), reference, z) for s in steps]
     return Identity(left, right, z, steps, proofs)
 
 
@@ -115,7 +116,7 @@ def _variable_of(lhs: str | Expr, rhs: str | Expr) -> str:
         return "z"
     from sympy import Add
 
-    return _inferred_variable(Add(*used)) or "z"
+    return inferred_variable(Add(*used)) or "z"
 
 
 def _written_out(e: Expr) -> Expr:

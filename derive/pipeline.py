@@ -8,11 +8,14 @@ from typing import Any
 import mpmath
 from sympy import Expr, Symbol, count_ops
 
-from derive import check, compute, output_form, registry, rules, steps
+from derive import output_form, verify
+from derive.engine import compute, rules, steps
+from derive.engine.reasons import Note, Reason, equation
 from derive.errors import DeriveError, StepCheckError
-from derive.reasons import Note, Reason, equation
-from derive.resolve import Function, resolve
-from derive.symbols import g_function, in_g, renaming
+from derive.knowledge import registry
+from derive.knowledge.symbols import g_function, in_g, renaming
+from derive.proof import prover
+from derive.reading.resolve import Function, resolve
 
 MAX_ORDER = 4
 ON_FAILURE = ("raise", "record")
@@ -33,7 +36,7 @@ def derive(
     "code"), a definition (f(x) = ...: f names the function in every output) or a derivative
     operator around the function (d/dx tanh x, \frac{d^2}{dz^2} σ(z): its order, unless ``order`` is
     given too); without ``var`` the variable is the one the text names, else z, or the one the
-    expression uses (derive.resolve).
+    expression uses (derive.reading.resolve).
 
     Every step is proved equal to its quantity; a step that fails is a bug in derive, raised as a
     StepCheckError (``on_failure="raise"``) or kept in ``proofs`` for the caller to report
@@ -68,7 +71,7 @@ def _derive(function: Function, order: int, on_failure: str) -> Derivation:
     derivative = tree.derivative  # an UnknownRule anywhere in the tree raises CannotDifferentiateError here
     lines = steps.definition_steps(function.head, function.body, z) + steps.derivative_steps(tree)  # steps
     verdict = output_form.analyse(function.body, derivative, z)  # output form
-    # every move of derive.simplest where no output form follows, or where it is longer than g' (a
+    # every move of derive.engine.simplest where no output form follows, or where it is longer than g' (a
     # cubic's cube roots): a teacher writes g' at its simplest first; the lecture's run on to g(1 - g)
     long_form = verdict.form is not None and count_ops(verdict.form.expr) > count_ops(derivative)
     lines += steps.simplest_steps(lines[-1], derivative, thorough=verdict.form is None or long_form)
@@ -82,7 +85,7 @@ def _derive(function: Function, order: int, on_failure: str) -> Derivation:
         derivatives.append(derivative)
         forms.append(form)
     derivation = Derivation(function, tree, steps.without_repeats(lines), derivatives, verdict, forms)
-    derivation.proofs = check.prove_steps(derivation)  # check
+    derivation.proofs = verify.prove_steps(derivation)  # every step proved
     if on_failure == "raise":
         derivation.raise_on_failure()
     return derivation
@@ -93,8 +96,8 @@ def _refuse_infinite_pieces(function: Function) -> None:
     z ≤ 0) is refused: it is not a real function there, and no step would say so."""
     from sympy import Piecewise, S
 
-    from derive import piecewise
-    from derive.printing.text import board_text
+    from derive.engine import piecewise
+    from derive.render.printing.text import board_text
 
     if not function.body.has(Piecewise, *registry.by_pieces("corners")):
         return
@@ -145,7 +148,7 @@ class Derivation:
     derivatives: list[Expr]
     verdict: output_form.Verdict
     forms: list[Expr | None]
-    proofs: list[check.Proof] = field(default_factory=list)
+    proofs: list[prover.Proof] = field(default_factory=list)
 
     is_chain = False  # its lines say which quantity they equal (g(z) = ..., g'(z) = ...)
 
@@ -185,7 +188,7 @@ class Derivation:
         return self.function.variable
 
     @property
-    def failures(self) -> list[tuple[int, check.Proof]]:
+    def failures(self) -> list[tuple[int, prover.Proof]]:
         """The steps that could not be proved, by index."""
         return [(i, p) for i, p in enumerate(self.proofs) if not p.ok]
 
@@ -238,11 +241,11 @@ def clear_caches(sympy_too: bool = True) -> None:
     """Forget the verdicts, proofs and compiled functions computed so far (and SymPy's cache, by default)."""
     from sympy.core.cache import clear_cache
 
-    from derive import simplest
+    from derive.engine import simplest
 
     simplest.simplest.cache_clear()
     output_form.analyse.cache_clear()
-    check.prove_equal.cache_clear()
+    prover.prove_equal.cache_clear()
     compute.compiled.cache_clear()
     if sympy_too:
         clear_cache()

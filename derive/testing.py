@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from sympy import Derivative, Expr, Symbol
 
-from derive import check
-from derive.resolve import expression
-from derive.symbols import G, variable
+from derive.knowledge.symbols import G, variable
+from derive.proof import prover
+from derive.reading.resolve import expression
 
 __all__ = ["assert_identity", "assert_derivation", "assert_backward", "backward_points", "DEFAULT_ULPS"]
 
@@ -30,7 +30,7 @@ def _parse(text: str | Expr, var: str, definitions: dict[str, str | Expr]) -> Ex
     return expr.replace(lambda e: isinstance(e, Derivative), lambda e: e.doit())
 
 
-def assert_identity(lhs: str | Expr, rhs: str | Expr, var: str = "z", **definitions: str | Expr) -> check.Proof:
+def assert_identity(lhs: str | Expr, rhs: str | Expr, var: str = "z", **definitions: str | Expr) -> prover.Proof:
     """Assert lhs = rhs as functions of ``var``; names given as keywords (g="...") are replaced by their definitions.
 
     Returns the proof (symbolic, or numeric at 30 points and 50 digits).
@@ -38,7 +38,7 @@ def assert_identity(lhs: str | Expr, rhs: str | Expr, var: str = "z", **definiti
     z = variable(var)
     left, right = _parse(lhs, var, definitions), _parse(rhs, var, definitions)
     left, right = (e.xreplace({Symbol(var): z}) for e in (left, right))
-    proof = check.prove_equal(left, right, z)
+    proof = prover.prove_equal(left, right, z)
     if not proof.ok:
         raise AssertionError(f"{lhs} = {rhs} does not hold: {proof.detail}")
     return proof
@@ -51,7 +51,7 @@ def assert_derivation(target: str | Expr, var: str = "z", order: int = 1, output
     Returns the derivation.
     """
     from derive.pipeline import derive
-    from derive.printing.text import board_text
+    from derive.render.printing.text import board_text
 
     derivation = derive(target, var=var, order=order, on_failure="record")
     for i, proof in derivation.failures:
@@ -66,7 +66,7 @@ def assert_derivation(target: str | Expr, var: str = "z", order: int = 1, output
         want = expression(output_form, "g").xreplace({variable("g"): G})
         want = want.xreplace({s: G for s in want.free_symbols if s.name == "g"})
         body = derivation.function.body
-        proof = check.prove_equal(found.subs(G, body), want.subs(G, body), derivation.variable)
+        proof = prover.prove_equal(found.subs(G, body), want.subs(G, body), derivation.variable)
         if not proof.ok:
             raise AssertionError(f"{derivation.name}: the output form is {found}, not {output_form}: {proof.detail}")
     return derivation
@@ -93,7 +93,7 @@ def _points(d, dtype: str, values: dict) -> list:
     import mpmath
     import numpy as np
 
-    from derive.compute import compiled, real_at
+    from derive.engine.compute import compiled, real_at
 
     z = d.variable
     magnitudes = np.logspace(-8, np.log10(700), 200)
@@ -159,7 +159,7 @@ def assert_backward(
     from sympy import diff
 
     from derive.backward.stable import stable
-    from derive.compute import compiled, real_at
+    from derive.engine.compute import compiled, real_at
     from derive.pipeline import derive
 
     d = derive(target, var=var)
@@ -200,7 +200,7 @@ def assert_backward(
 def _judge(have: float, value, slope, at: float, dtype: str) -> tuple[float, float, float] | None:
     """(the error in ULPs, the condition number |a·f'(a)/f(a)| of the formula at its argument a, the
     exact value), or None where the exact value is not a finite real."""
-    from derive.numerics import exact_value
+    from derive.proof.numerics import exact_value
 
     want, rate = exact_value(value, at), exact_value(slope, at)
     if want is None:

@@ -14,15 +14,15 @@ import pytest
 from sympy import Expr, Symbol, diff, lambdify, simplify
 from sympy.core.function import AppliedUndef
 
-from derive.board import evaluate, strip_groups
-from derive.symbols import g_function
+from derive.engine.board import evaluate, strip_groups
+from derive.knowledge.symbols import g_function
 
 # Every test computes its answers: no stored answer from an earlier run, or from the user's own
 # cache, can stand in for the engine. tests/test_cache.py turns the cache on where it tests it.
 os.environ["DERIVE_NO_CACHE"] = "1"
 os.environ["DERIVE_CACHE_DIR"] = tempfile.mkdtemp(prefix="derive-test-cache-")
 
-LIBRARY_NAMES = [a.name for a in __import__("derive.activations", fromlist=["LIBRARY"]).LIBRARY]
+LIBRARY_NAMES = [a.name for a in __import__("derive.knowledge.activations", fromlist=["LIBRARY"]).LIBRARY]
 
 EXPRESSIONS = [
     "1/(1+exp(-a*z))",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from derive import registry
-from derive.activations import LIBRARY
+from derive.knowledge import registry
+from derive.knowledge.activations import LIBRARY
 
 FUNCTIONS = sorted(n for n, e in registry.by_name().items() if e.function not in registry.by_pieces() or n == "abs")
 LEAVES = st.sampled_from(["z", "z", "2z", "-z", "a z", "z - a", "3", "1/2", "beta", "z^2"])

@@ -57,7 +57,7 @@ def browser_page(url: str):
     need("chromium")
     from playwright.sync_api import sync_playwright
 
-    from derive.pictures import CHROMIUM_FLAGS
+    from derive.render.pictures import CHROMIUM_FLAGS
 
     @contextlib.contextmanager
     def opened():

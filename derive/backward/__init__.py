@@ -3,7 +3,7 @@
 ``plan`` decides, per activation: save the output when an output form g' = F(g) exists (the
 backward then needs only y = g(x), as PyTorch's sigmoid and tanh do), else the input; among the
 equal ways of writing the gradient it takes the one that rounds best in float32, then float64
-(derive.numerics: 1 - y² and (1 - y)(1 + y) are equal, the second is exact to an ulp), never one
+(derive.proof.numerics: 1 - y² and (1 - y)(1 + y) are equal, the second is exact to an ulp), never one
 that divides by the output; and it proves the chosen formula equal to g'.  A framework module
 (``torch_code``, ``jax_code``, ``numpy_code``) prints the plans as one importable module with
 SymPy's code printer for its library; ``module_source`` picks it from the registry.
@@ -19,15 +19,16 @@ from typing import TYPE_CHECKING
 from sympy import Expr, Piecewise, Pow, Symbol, count_ops, diff
 from sympy.core.function import AppliedUndef
 
-from derive import check, registry
 from derive.backward.names import FUNCTION_NAMES, clashes, defined, function_name_problem, parameter_names
 from derive.backward.stable import stable, written_out
-from derive.compute import factored
+from derive.engine.compute import factored
 from derive.errors import DeriveError
+from derive.knowledge import registry
+from derive.proof import prover
 
 if TYPE_CHECKING:
-    from derive.activations import Builtin
-    from derive.numerics import Precision
+    from derive.knowledge.activations import Builtin
+    from derive.proof.numerics import Precision
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ class Plan:
     definition: Expr  # g as derive writes it
     derivative: Expr  # g'(x)
     condition: str  # when saving what is saved is valid
-    proof: check.Proof
+    proof: prover.Proof
     precision: tuple[Precision, ...]  # how the gradient's formula rounds, float32 and float64
     kept: tuple[Precision, ...] = ()  # from the output: against the true g'(x), what keeping y costs
     torch: Builtin | None = None  # PyTorch's own kernel for g, from the library's entry
@@ -63,8 +64,8 @@ def plan(
 ) -> Plan:
     """The backward pass of one activation: a library name, or an expression with ``name``."""
     from derive import derive
-    from derive.activations import lookup
-    from derive.symbols import G
+    from derive.knowledge.activations import lookup
+    from derive.knowledge.symbols import G
 
     given = bool(name)  # --name, else the library's or the input's own name
     d = derive(target, var, notation=notation, files=files)
@@ -93,12 +94,12 @@ def plan(
         candidates = [form] if form.has(Piecewise) else _output_candidates(form)
         points = _outputs(function.body, x, values)
         chosen, precision = _best(candidates, G, points, values, stable(form))
-        proof = check.prove_equal(written_out(chosen).subs(G, function.body), d.derivative, x, domain=function.body)
+        proof = prover.prove_equal(written_out(chosen).subs(G, function.body), d.derivative, x, domain=function.body)
         condition = _condition(parameters, form)
         kept = _kept(chosen, function.body, d.derivative, x, values)
     else:
-        from derive.numerics import grid
-        from derive.simplest import simplest
+        from derive.engine.simplest import simplest
+        from derive.proof.numerics import grid
 
         saves = "input"
         # g' as derive ends it, and g' of the stable forward: x·σ(βx) gives σ(βx)(1 + βx(1 - σ(βx))), which
@@ -110,7 +111,7 @@ def plan(
         # measured against g' in its stable form: mpmath cancels too (GELU-tanh's 1 - tanh² is 0 at
         # x = -21 even at 200 digits, where g' is -6e-299)
         chosen, precision = _best(candidates, x, grid(), values, stable(d.derivative))
-        proof = check.prove_equal(written_out(chosen), d.derivative, x, domain=function.body)
+        proof = prover.prove_equal(written_out(chosen), d.derivative, x, domain=function.body)
         condition = "saving the input is valid for every input"
         kept = ()
     if not proof.ok:
@@ -149,9 +150,9 @@ def _check_function_name(name: str, target: str, given: bool) -> None:
 
 def _kept(gradient: Expr, body: Expr, derivative: Expr, x: Symbol, values: dict) -> tuple:
     """F at the rounded output against the true g'(x), over the grid, float32 and float64."""
-    from derive.compute import compiled
-    from derive.numerics import grid, through_output
-    from derive.symbols import G
+    from derive.engine.compute import compiled
+    from derive.knowledge.symbols import G
+    from derive.proof.numerics import grid, through_output
 
     # both in their stable forms: mpmath's log(1 + e^x) at 50 digits is 0 for x < -115
     g = compiled(stable(body.subs(values)), x, "mpmath")
@@ -162,8 +163,8 @@ def _kept(gradient: Expr, body: Expr, derivative: Expr, x: Symbol, values: dict)
 
 def _output_candidates(form: Expr) -> list[Expr]:
     """The equal ways of writing F, rewritten for floating point, none dividing by the output."""
+    from derive.knowledge.symbols import G
     from derive.output_form.display import display_candidates
-    from derive.symbols import G
 
     ways = [stable(w) for w in (form, *display_candidates(form))]
     safe = [w for w in dict.fromkeys(ways) if not _divides_by(w, G)]
@@ -179,8 +180,8 @@ def _outputs(body: Expr, x: Symbol, values: dict) -> list[float]:
     """g at the grid's points, exactly, where it is a finite real: the outputs a backward pass sees."""
     import mpmath
 
-    from derive.compute import compiled, real_at
-    from derive.numerics import DIGITS, grid
+    from derive.engine.compute import compiled, real_at
+    from derive.proof.numerics import DIGITS, grid
 
     with mpmath.workdps(DIGITS):
         g = compiled(body.subs(values), x, "mpmath")
@@ -193,7 +194,7 @@ def _best(
 ) -> tuple[Expr, tuple]:
     """The candidate that rounds best: fewest inf/NaN, then least mean error in float32, then in float64;
     each measured against the exact values of ``reference`` (equal to all of them), computed once."""
-    from derive.numerics import exact_at, formula_precision
+    from derive.proof.numerics import exact_at, formula_precision
 
     types = ("float32", "float64")
     exact = {t: exact_at(reference.subs(values), arg, points, t) for t in types}

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 from sympy import Expr, Piecewise, S, Symbol
 from sympy.logic.boolalg import BooleanTrue
 
-from derive import registry
 from derive.backward.names import conventional, docstring_text
 from derive.errors import DeriveError
+from derive.knowledge import registry
 
 if TYPE_CHECKING:
     from derive.backward import Parameter, Plan
@@ -115,7 +115,7 @@ def module(
 
 def code_symbols(plan: Plan) -> dict[Symbol, Symbol]:
     """derive's symbols to the code's names: the variable x, the output y, the parameters by keyword."""
-    from derive.symbols import G
+    from derive.knowledge.symbols import G
 
     names = {plan.variable: Symbol("x", real=True), G: Symbol("y", real=True)}
     names.update({p.symbol: Symbol(p.name, positive=True) for p in plan.parameters})
@@ -134,8 +134,8 @@ def used(plan: Plan, expr: Expr) -> list[Parameter]:
 def docstring(plan: Plan, indent: str) -> str:
     """What a generated function says of itself: g, its backward, what it saves and why that is valid,
     how derive proved it and how its formula rounds."""
-    from derive.board import board_form
-    from derive.printing.text import board_text
+    from derive.engine.board import board_form
+    from derive.render.printing.text import board_text
 
     def text(e: Expr) -> str:
         return board_text(board_form(in_code(plan, e)))

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from sympy import Add, Expr, Float, Function, Interval, Mul, Piecewise, Pow, S, Symbol, Union, sstr
 from sympy.logic.boolalg import Boolean, BooleanTrue
 
-from derive.piecewise import condition_set, pieces
+from derive.engine.piecewise import condition_set, pieces
 
 IN_PLACE_FUNCTIONS = {
     "exp": "exp",

@@ -15,8 +15,8 @@ from sympy import Add, Expr, Max, Min, Pow, S, cosh, erf, exp, log, tanh
 from sympy.codegen.cfunctions import expm1, log1p
 from sympy.codegen.rewriting import expm1_opt, log1p_opt, optimize
 
-from derive import piecewise
-from derive.functions import erfc, sigmoid, softplus
+from derive.engine import piecewise
+from derive.knowledge.functions import erfc, sigmoid, softplus
 
 
 def stable(expr: Expr) -> Expr:

@@ -18,11 +18,13 @@ import mpmath
 from sympy import Derivative, Expr, Function, Symbol, count_ops
 from sympy.core.function import AppliedUndef
 
-from derive import activations, check, compute
+from derive.engine import compute
 from derive.errors import DeriveError, ParseError
+from derive.knowledge import activations
+from derive.knowledge.symbols import parameter
 from derive.mark import mistakes
 from derive.mark.lines import MAX_CHARACTERS, MAX_LINES, Written, written_lines
-from derive.symbols import parameter
+from derive.proof import prover
 
 RIGHT, WRONG, UNREADABLE = "right", "wrong", "unreadable"
 
@@ -166,16 +168,16 @@ class _Judge:
             return MarkedLine(number, shown, None, None, UNREADABLE, str(exc))
         value = self.value(expr)
         if quantity is None:  # a first line with no left side: whichever it equals
-            quantity = "g" if check.prove_equal(value, self.body, self.z, domain=self.body).ok else "g'"
+            quantity = "g" if prover.prove_equal(value, self.body, self.z, domain=self.body).ok else "g'"
         self.quantity = quantity
         in_g = self._in_g(expr)
-        proof = check.prove_equal(value, self.reference[quantity], self.z, domain=self.body)
+        proof = prover.prove_equal(value, self.reference[quantity], self.z, domain=self.body)
         line = MarkedLine(number, shown, expr, quantity, RIGHT if proof.ok else WRONG, str(proof), in_g=in_g)
         if not proof.ok:
             line.reason = "not equal to " + ("g" if quantity == "g" else "g'")
             line.differs_at = self.difference(value, self.reference[quantity])
             if self.previous is not None and self.previous[0] == quantity:
-                line.follows = check.prove_equal(value, self.previous[1], self.z, domain=self.body).ok
+                line.follows = prover.prove_equal(value, self.previous[1], self.z, domain=self.body).ok
             if not line.follows:
                 line.mistake = self.mistake(value, quantity)
         self.previous = (quantity, value)
@@ -183,7 +185,7 @@ class _Judge:
 
     def read(self, text: str) -> tuple[str | None, Expr]:
         from derive.reading import read
-        from derive.resolve import library_function
+        from derive.reading.resolve import library_function
 
         text = text.strip()
         head = None
@@ -253,12 +255,12 @@ class _Judge:
             return None
         written = self._numbers(value)
         for kind, explanation, candidate in self._candidates():
-            if self._close(written, candidate) and check.prove_equal(value, candidate, self.z, domain=self.body).ok:
+            if self._close(written, candidate) and prover.prove_equal(value, candidate, self.z, domain=self.body).ok:
                 return mistakes.Found(kind, explanation)
         return None
 
     def _candidates(self):
-        from derive import rules
+        from derive.engine import rules
 
         sources = [self.body]
         head = self.d.function.head
@@ -278,7 +280,7 @@ class _Judge:
                 yield mistake.kind, mistake.explanation, variant
         form = self.d.output_form
         if form is not None:
-            from derive.symbols import G
+            from derive.knowledge.symbols import G
 
             for mistake, variant in mistakes.rearranged(form):
                 yield mistake.kind, mistake.explanation, variant.subs(G, self.body)

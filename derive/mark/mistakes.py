@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 from sympy import Add, Expr, Mul, S, Symbol, log, sech, tanh
 
-from derive import board, rules
-from derive.functions import sigmoid
-from derive.reasons import Reason, equation
+from derive.engine import board, rules
+from derive.engine.reasons import Reason, equation
+from derive.knowledge.functions import sigmoid
 
 U = Symbol("u")
 
@@ -178,9 +178,9 @@ MAL_RULES: tuple[MalRule, ...] = (
             rule=(rules.d(U * Symbol("v"), _Z), rules.d(U, _Z) * Symbol("v") + U * rules.d(Symbol("v"), _Z)),
         ),
     ),
-    MalRule("inner-sign-lost", _chained(rules._OuterRule), lambda rule, parts: _outer_value(rule, -parts[0]), _sign),
+    MalRule("inner-sign-lost", _chained(rules.OuterRule), lambda rule, parts: _outer_value(rule, -parts[0]), _sign),
     MalRule(
-        "chain-rule-without-inner", _chained(rules._OuterRule), lambda rule, parts: _outer_value(rule, S.One), _inner
+        "chain-rule-without-inner", _chained(rules.OuterRule), lambda rule, parts: _outer_value(rule, S.One), _inner
     ),
 )
 """Mistakes of differentiation, most specific first: tried at every node of the rule tree."""

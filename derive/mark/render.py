@@ -10,7 +10,7 @@ FORMATS = ("text", "json", "latex", "html")
 
 
 def _reason_text(line: Any) -> str:
-    from derive.printing.text import board_text
+    from derive.render.printing.text import board_text
 
     if line.verdict == "right":
         return f"equals {line.quantity} ({line.reason})"
@@ -29,7 +29,7 @@ def _reason_text(line: Any) -> str:
 
 
 def _summary(marking: Any) -> list[str]:
-    from derive.printing.text import board_text
+    from derive.render.printing.text import board_text
 
     out = []
     first = marking.first_wrong
@@ -45,8 +45,8 @@ def _summary(marking: Any) -> list[str]:
 
 
 def to_dict(marking: Any) -> dict:
-    from derive.printing.syntax import sympy_syntax
-    from derive.printing.text import board_text
+    from derive.render.printing.syntax import sympy_syntax
+    from derive.render.printing.text import board_text
 
     lines = []
     for line in marking.lines:
@@ -90,7 +90,7 @@ def render(marking: Any, fmt: str = "text") -> str:
         from derive.errors import DeriveError
 
         raise DeriveError(f"a marking is written as {', '.join(FORMATS)}, not {fmt}")
-    from derive.printing.text import board_text
+    from derive.render.printing.text import board_text
 
     out = [
         f"Marking a derivation of {marking.derivation.title}: g(z) = {board_text(marking.derivation.steps[0].expr)}",
@@ -106,7 +106,7 @@ def render(marking: Any, fmt: str = "text") -> str:
 
 
 def _latex_line(line: Any) -> str:
-    from derive.printing.latex import board_latex
+    from derive.render.printing.latex import board_latex
 
     if line.read_as is None:
         return r"\text{(cannot be read)}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import mpmath
 from sympy import Expr, Symbol, cancel, exp, simplify, together
 
-from derive.compute import compiled, real_at
+from derive.engine.compute import compiled, real_at
 from derive.output_form.method import Method
 
 MAX_NODES = 200

@@ -33,9 +33,9 @@ from sympy import (
 from sympy.functions.elementary.hyperbolic import HyperbolicFunction
 from sympy.functions.elementary.trigonometric import TrigonometricFunction
 
-from derive.compute import expanded_terms, factored, larger_than
-from derive.functions import logit, sigmoid
-from derive.symbols import G
+from derive.engine.compute import expanded_terms, factored, larger_than
+from derive.knowledge.functions import logit, sigmoid
+from derive.knowledge.symbols import G
 
 DISPLAY_MAX_NODES = 400
 """A found F larger than this is shown as found (σ∘…∘σ of depth 12 has about 300 nodes)."""

@@ -10,9 +10,9 @@ from __future__ import annotations
 from sympy import Dummy, Expr, Pow, Symbol, degree, exp, factor_list, groebner, together
 from sympy.core.sorting import default_sort_key
 
-from derive.compute import solutions
+from derive.engine.compute import solutions
+from derive.knowledge.symbols import G
 from derive.output_form.method import Method
-from derive.symbols import G
 
 
 def radical_candidates(body: Expr, derivative: Expr, var: Symbol) -> list[Expr]:

@@ -1,7 +1,7 @@
 """Inversion: z written in y = g(z), then put into g'(z).
 
 A chain of one-to-one functions is peeled from the outside (``_peeled_inverse``): σ(σ(z)) = y
-gives σ(z) = logit(y) and z = logit(logit(y)), the inverses from derive.registry.  Otherwise
+gives σ(z) = logit(y) and z = logit(logit(y)), the inverses from derive.knowledge.registry.  Otherwise
 SymPy's ``solve`` inverts y = g(z), on small expressions only (it can run for minutes).
 """
 
@@ -25,11 +25,11 @@ from sympy import (
     together,
 )
 
-from derive import registry
-from derive.compute import larger_than, solvable
-from derive.functions import cbrt, sigmoid
+from derive.engine.compute import larger_than, solvable
+from derive.knowledge import registry
+from derive.knowledge.functions import cbrt, sigmoid
+from derive.knowledge.symbols import G
 from derive.output_form.method import Method
-from derive.symbols import G
 
 MAX_INVERSION_OPS = 20
 """SymPy's solve can run for minutes on large expressions: inversion is tried on small ones only."""

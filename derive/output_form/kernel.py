@@ -14,9 +14,9 @@ from sympy import Dummy, Expr, Function, Poly, Rational, Symbol, cancel, cosh, e
 from sympy.core.sorting import default_sort_key
 from sympy.polys.fields import sfield
 
-from derive.compute import solutions
+from derive.engine.compute import solutions
+from derive.knowledge.symbols import G
 from derive.output_form.method import Method
-from derive.symbols import G
 
 
 def kernel_candidates(body: Expr, derivative: Expr, var: Symbol) -> list[Expr]:

@@ -9,8 +9,8 @@ from typing import Any
 import mpmath
 from sympy import Expr, Rational, Symbol
 
-from derive.compute import compiled, real_at
-from derive.symbols import G
+from derive.engine.compute import compiled, real_at
+from derive.knowledge.symbols import G
 
 SAMPLE_DIGITS = 30
 

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from sympy import Expr, Symbol
 
-from derive import check
-from derive.compute import larger_than
+from derive.engine.compute import larger_than
+from derive.knowledge.symbols import G
 from derive.output_form import constant, elimination, inversion, kernel
 from derive.output_form.display import display_candidates, simplicity
 from derive.output_form.method import Method, OutputForm
 from derive.output_form.sampling import holds, sample
-from derive.symbols import G
+from derive.proof import prover
 
 METHODS: tuple[Method, ...] = (constant.METHOD, kernel.METHOD, elimination.METHOD, inversion.METHOD)
 
@@ -45,6 +45,6 @@ def find_output_form(
             chosen = next((w for w in ways if holds(w, samples)), candidate)
             # proved as its step will be: a root of a cubic (Cardano's) can be the right branch at the
             # sample points and another elsewhere; the proof is cached for the step
-            if check.prove_equal(chosen.subs(G, body), derivative, var, domain=body, within=within).ok:
+            if prover.prove_equal(chosen.subs(G, body), derivative, var, domain=body, within=within).ok:
                 return OutputForm(chosen, method.name)
     return None

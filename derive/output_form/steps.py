@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from sympy import Add, Derivative, Dummy, Expr, Function, Integer, Pow, S, Symbol, diff, expand
 
-from derive import board, rules
-from derive.compute import expanded_terms, larger_than
+from derive.engine import board, rules
+from derive.engine.compute import expanded_terms, larger_than
+from derive.engine.reasons import Reason, equation
+from derive.engine.steps import Step, derivative_steps
+from derive.knowledge.symbols import G, g_function, in_g, quantity_name
 from derive.output_form.display import display_form
 from derive.output_form.method import OutputForm
-from derive.reasons import Reason, equation
-from derive.steps import Step, derivative_steps
-from derive.symbols import G, g_function, in_g, quantity_name
 
 _SLOPE, _F, _N, _D = Symbol("g'"), Function("F")(G), Symbol("N"), Symbol("D")
 """The notation of the reasons: g' = F(g), g = N/D."""

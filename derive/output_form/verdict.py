@@ -34,16 +34,16 @@ from sympy import (
     oo,
 )
 
-from derive import board, piecewise
-from derive.functions import sigmoid
+from derive.engine import board, piecewise
+from derive.engine.piecewise import Kink
+from derive.engine.reasons import Note, Reason
+from derive.knowledge.functions import sigmoid
+from derive.knowledge.symbols import SLOPE, G
 from derive.output_form.kernel import kernel_candidates
 from derive.output_form.method import OutputForm
 from derive.output_form.sampling import holds, sample
 from derive.output_form.search import find_output_form
 from derive.output_form.witness import Witness, non_injective_witness
-from derive.piecewise import Kink
-from derive.reasons import Note, Reason
-from derive.symbols import SLOPE, G
 
 
 @dataclass(frozen=True)

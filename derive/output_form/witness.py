@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import mpmath
 from sympy import Expr, Symbol
 
-from derive.compute import EVALUATION_ERRORS, compiled, real_at, real_number
-from derive.reasons import Reason
+from derive.engine.compute import EVALUATION_ERRORS, compiled, real_at, real_number
+from derive.engine.reasons import Reason
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class Witness:
     parameters: str
 
     def reason(self) -> Reason:
-        from derive.symbols import SLOPE, G
+        from derive.knowledge.symbols import SLOPE, G
 
         n = mpmath.nstr
         return Reason.of(

@@ -14,22 +14,22 @@ conventions it applied, each a line the output shows).  Every reader builds thro
 - SymPy's pretty printing (several lines): ``pretty`` writes the picture as one line of math notation.
 
 The notation families' spellings are tables in ``spellings`` (letters, symbols, LaTeX commands),
-``derive.registry`` (each function's names) and ``code`` (the frameworks' names).
+``derive.knowledge.registry`` (each function's names) and ``code`` (the frameworks' names).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 
 from sympy import Expr, Tuple
 
 from derive.errors import ParseError
+from derive.knowledge.symbols import checked_name
 from derive.reading.grammar import MAX_DEPTH, Grammar, Head
+from derive.reading.result import Reading
 from derive.reading.tokens import latex_tokens, math_tokens
 from derive.reading.whitelist import LibraryLookup, Whitelist
-from derive.symbols import checked_name
 
 MAX_LENGTH = 10_000
 NOTATIONS = ("auto", "math", "latex", "code")
@@ -39,18 +39,6 @@ _CODE = re.compile(
     r"|[\w)\]]\s*\.\s*[A-Za-z_]\w*\s*\("  # a method: x.sigmoid(), (2*x).tanh()
     r"|\blambda\b\s*\w*\s*:"  # SymPy's NumPy printer binds an argument once: (lambda u: ...)(x)
 )
-
-
-@dataclass(frozen=True)
-class Reading:
-    """What a text says: the expression, and the definition or derivative it is written as."""
-
-    expr: Expr
-    variable: str | None  # named by the text: f(x) = ..., d/dx, diff(f, x), a code function's argument
-    name: str | None  # the function's name in a definition: f, y, σ (None: the outputs say g)
-    order: int  # of the left side: 0 the function, n its n-th derivative (f'(x) = ...)
-    conventions: tuple[str, ...]  # how each conventional spelling was read, a line each
-    notation: str  # math, latex, code or pretty
 
 
 def detect(text: str, notation: str = "auto") -> str:

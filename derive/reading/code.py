@@ -24,8 +24,8 @@ from typing import Any
 import sympy
 from sympy import Expr, Rational
 
-from derive import registry
 from derive.errors import ParseError
+from derive.knowledge import registry
 from derive.reading.whitelist import LibraryLookup, Whitelist
 
 MAX_FILE_BYTES = 1_000_000
@@ -76,8 +76,8 @@ REQUIRED = object()
 
 def _library(name: str, **values: Any) -> Callable[[Expr], Expr]:
     """The library activation ``name`` at x, its parameters set to values (numbers or expressions)."""
-    from derive.activations import require
-    from derive.symbols import parameter, variable
+    from derive.knowledge.activations import require
+    from derive.knowledge.symbols import parameter, variable
 
     u = variable("_u")
     body = require(name).build(u)[1]
@@ -717,7 +717,7 @@ def read_code(
     functions: Mapping[str, Callable[..., Expr]] | None = None,
 ):
     """A Python expression as an activation: x * torch.sigmoid(1.702 * x), F.leaky_relu(x, 0.2)."""
-    from derive.reading import Reading
+    from derive.reading.result import Reading
 
     tree = _parsed(text.strip(), "eval")
     guess = var or _guess_variable(tree)
@@ -729,7 +729,7 @@ def read_code(
 
 def read_file(path: str, name: str, var: str | None = None, library: LibraryLookup | None = None):
     """A function of a Python file (a def, or an nn.Module's forward), read by its syntax tree."""
-    from derive.reading import Reading
+    from derive.reading.result import Reading
 
     file = Path(path)
     try:
@@ -840,7 +840,7 @@ def _forward(cls: ast.ClassDef, source: str, module: _Module) -> tuple[ast.Funct
 
 def _attribute_value(attr: str, node: ast.AST | None, source: str, module: _Module) -> Expr:
     """self.alpha = 0.2 is 0.2; self.alpha = alpha, nn.Parameter(...) or anything else: the parameter alpha."""
-    from derive.symbols import parameter
+    from derive.knowledge.symbols import parameter
 
     if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
         return _number(node.value)

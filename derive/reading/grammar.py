@@ -64,8 +64,8 @@ import sympy
 from sympy import Expr
 
 from derive.errors import ParseError
-from derive.functions import cbrt
-from derive.reading import spellings as sp
+from derive.knowledge import spellings as sp
+from derive.knowledge.functions import cbrt
 from derive.reading.tokens import Token, where
 from derive.reading.whitelist import Known, Whitelist
 

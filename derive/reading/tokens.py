@@ -2,7 +2,7 @@
 
 Both tokenizers turn text into the same small set of tokens, each with its column, for the one
 grammar in ``derive.reading.grammar``; the spellings they read are the tables of
-``derive.reading.spellings``.  Nothing here builds an expression or evaluates anything.
+``derive.knowledge.spellings``.  Nothing here builds an expression or evaluates anything.
 
 - ``num``: a decimal number (``2``, ``0.5``, ``1e-3``); ``name``: a word or a letter (``∂`` too);
 - ``op``: an operator or bracket in one spelling: ``+ - * / ^ ( ) [ ] { } , ; | & or < <= > >= != = := ' _``;
@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from derive.errors import ParseError
-from derive.reading import spellings as sp
+from derive.knowledge import spellings as sp
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """The whitelist: the only place where SymPy objects are made from what was read.
 
-It knows numbers, the variable, parameters, the constants, the functions of ``derive.registry``, the
-library's activations (through ``derive.resolve``), the functions a caller defines (g in a marked
+It knows numbers, the variable, parameters, the constants, the functions of ``derive.knowledge.registry``, the
+library's activations (through ``derive.reading.resolve``), the functions a caller defines (g in a marked
 derivation), Piecewise and derivatives.  Every reader (math notation, LaTeX, code, SymPy's pretty
 printing) builds through one ``Whitelist``, which also keeps the conventions it applied (the
 lines that say how a spelling was read) and the variables the text declared (f(x) = ..., d/dx).
@@ -17,20 +17,20 @@ from dataclasses import dataclass
 import sympy
 from sympy import Expr, Rational
 
-from derive import registry
 from derive.errors import ParseError, UnknownFunctionError
-from derive.reading.spellings import GREEK_NAMES
-from derive.symbols import parameter, variable
+from derive.knowledge import registry
+from derive.knowledge.spellings import GREEK_NAMES
+from derive.knowledge.symbols import parameter, variable
 
 LibraryLookup = Callable[[str], Callable[..., Expr] | None]
-"""A library activation called by name (softplus(z)), or None: derive.resolve supplies it."""
+"""A library activation called by name (softplus(z)), or None: derive.reading.resolve supplies it."""
 
 MAX_EXPONENT = 1_000
 MAX_DIGITS = 100
 MAX_ORDER = 4  # of a derivative written in the text: d^4/dz^4 at most, as derive computes
 
 CONSTRUCTS = ("Piecewise", "diff", "Derivative")
-"""Names the reader builds itself: the functions it reads are derive.registry's."""
+"""Names the reader builds itself: the functions it reads are derive.knowledge.registry's."""
 
 CONSTANTS: dict[str, Expr] = {"pi": sympy.pi, "E": sympy.E, "e": sympy.E, "oo": sympy.oo, "True": sympy.true}
 

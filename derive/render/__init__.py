@@ -8,7 +8,7 @@ format loads one.  A format module keeps its imports light at module level (no S
 lists the formats before it knows whether it will compute anything.
 
 What is rendered is a derivation or an identity: steps, each with its reason (a
-``derive.reasons.Reason``, filled by the format's own printer), its proof, and the notes under it
+``derive.engine.reasons.Reason``, filled by the format's own printer), its proof, and the notes under it
 (the verdict, the kinks), written once by the engine and printed by every format alike.
 """
 
@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any
 from derive.errors import DeriveError
 
 if TYPE_CHECKING:
-    from derive.reasons import Reason
-    from derive.steps import Step
+    from derive.engine.reasons import Reason
+    from derive.engine.steps import Step
 
 
 @dataclass(frozen=True)
@@ -54,10 +54,16 @@ def register(
     return decorate
 
 
+HELPERS = frozenset({"numerics", "pictures", "plot", "table", "tex"})
+"""The modules of this package that are no format: what the formats and the commands use to make a PDF,
+a picture, a plot, the library's table and the numerics report (the printers are the subpackage printing)."""
+
+
 def _modules() -> list[str]:
-    """The modules of this package (a format module is named as its format)."""
+    """The format modules of this package (a format module is named as its format)."""
     found = os.scandir(os.path.dirname(__file__))
-    return sorted(e.name[:-3] for e in found if e.name.endswith(".py") and not e.name.startswith("_"))
+    names = (e.name[:-3] for e in found if e.name.endswith(".py") and not e.name.startswith("_"))
+    return sorted(name for name in names if name not in HELPERS)
 
 
 def formats() -> dict[str, Format]:
@@ -99,7 +105,7 @@ class Label:
     def latex(self) -> str:
         from sympy import Symbol
 
-        from derive.printing.latex import BoardLatexPrinter
+        from derive.render.printing.latex import BoardLatexPrinter
 
         printer = BoardLatexPrinter()
         name = printer._hprint_Function(self.symbol)
@@ -107,7 +113,7 @@ class Label:
 
     @property
     def text(self) -> str:
-        from derive.printing.text import symbol_text
+        from derive.render.printing.text import symbol_text
 
         return f"{symbol_text(self.symbol)}{'′' * self.primes}({symbol_text(self.var)})"
 
@@ -161,7 +167,7 @@ def names_of(item: Any) -> dict:
     """What the outputs write for g: the function's own name, when it has one (f(x) = ...)."""
     if getattr(item, "is_chain", False) or item.function.symbol == "g":
         return {}
-    from derive.symbols import renaming
+    from derive.knowledge.symbols import renaming
 
     return renaming(item.function.symbol, item.variable)
 
@@ -172,8 +178,8 @@ def shown(step: Step, mapping: dict) -> Step:
         return step
     import dataclasses
 
-    from derive.board import substitute
-    from derive.symbols import renamed_quantity
+    from derive.engine.board import substitute
+    from derive.knowledge.symbols import renamed_quantity
 
     symbol = next(iter(mapping.values())).name
     return dataclasses.replace(

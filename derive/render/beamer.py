@@ -185,7 +185,7 @@ def _line_name(column: str, index: int) -> str:
 def _right_sides(piece: Piece) -> str:
     r"""Each line's right side, defined once for the column and its parts: a right side that can break
     at a top-level + or - offers each setting, widest first, to \derivechoice."""
-    from derive.printing.latex import line_choices
+    from derive.render.printing.latex import line_choices
 
     out = []
     for k, (line, _) in enumerate(piece.lines):

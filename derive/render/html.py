@@ -68,7 +68,7 @@ def katex_css() -> str:
 
 def inline(expr: Any) -> str:
     """Mathematics inside a reason: a span KaTeX typesets in line."""
-    from derive.printing.latex import board_latex
+    from derive.render.printing.latex import board_latex
 
     return f'<span class="tex" data-tex="{html.escape(board_latex(expr), quote=True)}"></span>'
 
@@ -81,7 +81,7 @@ def katex_js() -> str:
 def math_cells(line: Any) -> str:
     """A line's two cells, aligned on '=': the quantity right-aligned in one (g(z); empty on a
     continuation line), '= ...' left-aligned in the next; KaTeX typesets each from its data-tex."""
-    from derive.printing.latex import board_latex
+    from derive.render.printing.latex import board_latex
 
     rhs = board_latex(line.step.expr)
     lhs, rhs = (str(line.lhs or ""), f"= {rhs}") if line.relation else ("", rhs)
@@ -91,7 +91,7 @@ def math_cells(line: Any) -> str:
 
 def plot_svg(item: Any) -> str:
     """The plot of g and g' (and g' against g) as inline SVG: the page stays one offline file."""
-    from derive import plot
+    from derive.render import plot
 
     svg = plot.image([item], "svg").decode("utf-8")
     return '<figure class="plot">' + svg[svg.index("<svg") :] + "</figure>"

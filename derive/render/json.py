@@ -11,16 +11,16 @@ from derive.render.latex import line_latex
 
 def expr_string(e: Any) -> str:
     """SymPy syntax for a step: brackets dropped, unevaluated derivatives as Derivative(..., z)."""
-    from derive import board
-    from derive.printing.syntax import sympy_syntax
+    from derive.engine import board
+    from derive.render.printing.syntax import sympy_syntax
 
     return sympy_syntax(board.strip_groups(e), order="none")
 
 
 def to_dict(item: Any) -> dict[str, Any]:
     """A derivation (or an identity) as plain data; every expression a string ``sympify`` reads back."""
-    from derive.printing.syntax import sympy_syntax as sstr
-    from derive.printing.text import board_text
+    from derive.render.printing.syntax import sympy_syntax as sstr
+    from derive.render.printing.text import board_text
 
     steps = [
         {
@@ -35,7 +35,7 @@ def to_dict(item: Any) -> dict[str, Any]:
     ]
     if item.is_chain:
         return {"lhs": sstr(item.lhs), "rhs": sstr(item.rhs), "holds": item.holds, "steps": steps}
-    from derive.board import substitute
+    from derive.engine.board import substitute
 
     z = item.variable
     form = item.output_form

@@ -12,7 +12,7 @@ from derive.render import Line, register, walk
 
 def line_latex(line: Line) -> str:
     """The lecture's form of a line: 'g(z) = rhs' on the first line of a quantity, '= rhs' after."""
-    from derive.printing.latex import board_latex
+    from derive.render.printing.latex import board_latex
 
     rhs = board_latex(line.step.expr)
     if not line.relation:
@@ -24,7 +24,7 @@ def aligned_row(line: Line, reasons: bool = False, rhs: str | None = None) -> st
     """A line as a row of an alignment: 'g(z) &= rhs', or '&= rhs' after the first line of a quantity;
     with ``reasons``, its rule and reason typeset small in a column of their own; ``rhs``, the right side
     as the caller sets it (Beamer's choice of one row or two)."""
-    from derive.printing.latex import board_latex
+    from derive.render.printing.latex import board_latex
 
     rhs = board_latex(line.step.expr) if rhs is None else rhs
     row = f"{rhs} &" if not line.relation else f"{line.lhs or ''} &= {rhs}"  # an identity's side: left of '='
@@ -114,7 +114,7 @@ _GREEK_CAPITALS = {"Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Up
 
 def inline(expr: Any) -> str:
     """Mathematics inside words: $...$ (LaTeX text, Markdown)."""
-    from derive.printing.latex import board_latex
+    from derive.render.printing.latex import board_latex
 
     return f"${board_latex(expr)}$"
 

@@ -5,14 +5,15 @@ Not a format of one derivation: ``derive table`` prints it, and the README keeps
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 
 def output_cell(verdict: Any, var: Any) -> str:
-    from derive import board
+    from derive.engine import board
+    from derive.knowledge.symbols import in_g
     from derive.output_form import shown_in_g
-    from derive.printing.latex import board_latex
-    from derive.symbols import in_g
+    from derive.render.printing.latex import board_latex
 
     if verdict.status == "found":
         return "$" + board_latex(shown_in_g(verdict.form.expr, var)) + "$"
@@ -24,17 +25,15 @@ def output_cell(verdict: Any, var: Any) -> str:
     return "not found"
 
 
-def library_table() -> str:
-    from derive import board
-    from derive.activations import LIBRARY
-    from derive.pipeline import derive
-    from derive.printing.latex import board_latex
+def library_table(derivations: Sequence[Any]) -> str:
+    """The table of the library's derivations (derive("sigmoid"), ... in the library's order)."""
+    from derive.engine import board
+    from derive.render.printing.latex import board_latex
 
     rows = ["| name | definition | g'(z) in terms of g(z) |", "| --- | --- | --- |"]
-    for entry in LIBRARY:
-        d = derive(entry.name)
+    for d in derivations:
         definition = board_latex(board.board_form(d.function.body)).replace("|", r"\vert ")
         cell = output_cell(d.verdict, d.variable).replace("|", r"\vert ")
         kinks = "".join(f"; not differentiable at $z = {k.at}$" for k in d.verdict.kinks)
-        rows.append(f"| `{entry.name}` | ${definition}$ | {cell}{kinks} |")
+        rows.append(f"| `{d.function.name}` | ${definition}$ | {cell}{kinks} |")
     return "\n".join(rows) + "\n"

@@ -17,7 +17,7 @@ def render(items: Sequence[Any], proofs: bool = False) -> str:
 
 
 def section(item: Any, proofs: bool = False) -> str:
-    from derive.printing.text import board_text
+    from derive.render.printing.text import board_text
 
     lines = list(walk(item))
     width = max((len(line.lhs.text) for line in lines if line.lhs), default=0)

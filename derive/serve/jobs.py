@@ -1,6 +1,6 @@
 """What the server's engine processes do: one job, one reply.  They run in the worker processes of
 ``derive.serve.pool``, never in the event loop; every reply is the CLI's output for the same input
-(``derive.commands``), and the cacheable ones go through the CLI's disk cache (``derive.cache``), so a
+(``derive.commands``), and the cacheable ones go through the CLI's disk cache (``derive.commands.cache``), so a
 repeated request answers from disk, and the server can answer it without a worker at all (``cached``).
 """
 
@@ -14,7 +14,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
-from derive import cache
+from derive.commands import cache
 from derive.errors import DeriveError, GaveUpError
 
 FORMATS = ("text", "latex", "markdown", "json", "html")
@@ -162,7 +162,7 @@ def _compute(kind: str, p: dict) -> Reply:
     if kind == "slides":
         return _slides(p)
     if kind == "plot":
-        from derive import plot
+        from derive.render import plot
 
         items = commands.derivations([p["f"]], p["var"], 1, p["input"], False)
         svg = plot.image(items, "svg").decode("utf-8")
@@ -178,10 +178,10 @@ def _compute(kind: str, p: dict) -> Reply:
 
 def _read(p: dict) -> Reply:
     """derive's own reading of a text, for the page's live preview: as the JSON's read_as, typeset."""
-    from derive.board import board_form
-    from derive.printing.latex import board_latex
-    from derive.printing.syntax import sympy_syntax
-    from derive.resolve import resolve
+    from derive.engine.board import board_form
+    from derive.reading.resolve import resolve
+    from derive.render.printing.latex import board_latex
+    from derive.render.printing.syntax import sympy_syntax
 
     function = resolve(p["f"], p["var"], p["input"], files=False)
     data: dict[str, Any] = {
@@ -202,7 +202,7 @@ def _slides(p: dict) -> Reply:
     from derive import commands
 
     if p["format"] == "pdf":
-        from derive.tex import pdf_bytes
+        from derive.render.tex import pdf_bytes
 
         deck = commands.slides_output([p["f"]], "beamer", None, p["var"], p["input"], 1, False, p["aspect"], False)
         data = base64.b64encode(pdf_bytes(deck, TEX_SECONDS)).decode("ascii")

@@ -13,7 +13,7 @@ time (``derive.serve.jobs``), so that the event loop never runs SymPy.
   a job ends that job in ``WorkerLostError`` (a 500), never in a false time-out;
 - a job whose every client has gone is cancelled: a worker running it is killed and replaced;
 - a worker is stopped with SIGTERM first, which kills its TeX runs with their process groups and removes
-  their folders (``derive.tex.stop_running``), then SIGKILL after ``GRACE`` seconds.
+  their folders (``derive.render.tex.stop_running``), then SIGKILL after ``GRACE`` seconds.
 
 Workers are forked from a fork server that has imported derive and derived once (``derive.serve.warm``),
 so that neither a first request nor a replaced worker pays SymPy's import; a worker takes jobs only
@@ -63,7 +63,7 @@ READY = "ready"
 
 def stop_worker(signum: int, frame: Any) -> None:
     """SIGTERM in a worker: its TeX runs killed with their groups and their folders removed, then out."""
-    from derive.tex import stop_running
+    from derive.render.tex import stop_running
 
     stop_running()
     os._exit(0)
@@ -107,6 +107,7 @@ class _Worker:
         self.reviving = asyncio.Lock()
         self._spawn()
         self.warm = self._receive()
+        self.dead = False
 
     def _spawn(self) -> None:
         """A new process (blocking: at start-up, or in a thread)."""
@@ -118,7 +119,7 @@ class _Worker:
         with contextlib.suppress(OSError):  # lowering a process of one's own needs no right
             os.setpriority(os.PRIO_PROCESS, process.pid, self.nice)
         self.conn, self.process = conn, process  # started: a pid for the health route at every moment
-        self.jobs, self.spent, self.dead = 0, False, False
+        self.jobs, self.spent = 0, False
 
     def _receive(self) -> asyncio.Future:
         """The next message from the worker, as a future (the event loop watches the pipe; no thread)."""
@@ -173,7 +174,10 @@ class _Worker:
     async def restart(self) -> None:
         self.kill()
         await asyncio.to_thread(self._reap_and_spawn)
+        # alive again only now, on the loop, with the pipe watched for its "ready": a job that found it
+        # alive before would have read that "ready" as its reply
         self.warm = self._receive()
+        self.dead = False
 
     def reap(self) -> None:
         self.process.join(timeout=GRACE)
@@ -216,6 +220,9 @@ class _Worker:
         finally:
             for timer in lowering:
                 timer.cancel()
+        if not isinstance(reply, Reply):  # a message out of turn: this worker cannot be trusted with the next job
+            self.kill()
+            raise WorkerLostError
         self.jobs += 1
         self._restore_priority()
         if self.jobs >= MAX_JOBS:

@@ -34,7 +34,7 @@ def take(base: str, folder: Path, browser=None) -> tuple[Path, Path]:  # noqa: A
     if browser is None:
         from playwright.sync_api import sync_playwright
 
-        from derive.pictures import CHROMIUM_FLAGS
+        from derive.render.pictures import CHROMIUM_FLAGS
 
         with sync_playwright() as p:
             launched = p.chromium.launch(executable_path=shutil.which("chromium"), args=list(CHROMIUM_FLAGS))

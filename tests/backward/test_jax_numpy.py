@@ -12,7 +12,7 @@ import pytest
 from conftest import keywords
 from jax.test_util import check_grads
 
-from derive.activations import LIBRARY
+from derive.knowledge.activations import LIBRARY
 from derive.testing import assert_backward
 
 jax.config.update("jax_enable_x64", True)  # before any array is made: check_grads compares in float64

@@ -11,11 +11,11 @@ import torch
 import torch.nn.functional as F  # noqa: N812 - PyTorch's own spelling
 from sympy import Symbol
 
-from derive.activations import LIBRARY
 from derive.backward.stable import stable
-from derive.compute import compiled
-from derive.numerics import exact_value
-from derive.symbols import G
+from derive.engine.compute import compiled
+from derive.knowledge.activations import LIBRARY
+from derive.knowledge.symbols import G
+from derive.proof.numerics import exact_value
 
 Y = Symbol("y", real=True)
 

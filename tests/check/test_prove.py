@@ -11,8 +11,8 @@ from sympy import Symbol, exp, expand
 
 from derive import derive, prove
 from derive.cli import main
-from derive.functions import sigmoid
-from derive.symbols import G
+from derive.knowledge.functions import sigmoid
+from derive.knowledge.symbols import G
 
 TRUE = [
     ("diff(softplus(z), z)", "sigmoid(z)"),
@@ -29,7 +29,7 @@ def test_true_identities_hold_with_every_step_proved(lhs, rhs):
     assert identity.holds
     z = identity.variable
     for step in identity.steps:
-        from derive.check import step_value
+        from derive.proof.prover import step_value
 
         assert_equal_functions(step_value(step.expr, {}), identity.lhs.doit(), z)
     result = CliRunner().invoke(main, ["prove", lhs, rhs])
@@ -64,8 +64,8 @@ def test_compiled_sigma_is_one_factor_of_a_quotient(module):
     # σ written out inside a product: x/σ(x) once compiled as x/1/(1 + e^{-x}), which is x·σ(x)
     from sympy import Symbol
 
-    from derive.compute import compiled
-    from derive.functions import sigmoid, softplus
+    from derive.engine.compute import compiled
+    from derive.knowledge.functions import sigmoid, softplus
 
     x = Symbol("x", real=True)
     assert float(compiled(x / sigmoid(x), x, module)(1.0)) == pytest.approx(1 + math.exp(-1), rel=1e-12)

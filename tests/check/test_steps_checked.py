@@ -29,11 +29,11 @@ def test_engine_proved_every_step(target):
 
 
 def test_a_failed_step_is_raised_or_recorded(monkeypatch):
-    from derive import StepCheckError, check
-    from derive.check import Proof
+    from derive import StepCheckError, verify
+    from derive.proof.prover import Proof
 
     # a checker that refutes everything: every step fails, the first is raised, all are recorded
-    monkeypatch.setattr(check, "prove_equal", lambda lhs, rhs, var, **kw: Proof("failed", "differs at z = 1"))
+    monkeypatch.setattr(verify, "prove_equal", lambda lhs, rhs, var, **kw: Proof("failed", "differs at z = 1"))
     with pytest.raises(StepCheckError, match="step 1 of sigmoid does not hold"):
         derive("sigmoid")
     recorded = derive("sigmoid", on_failure="record")
@@ -45,7 +45,7 @@ def test_a_failed_step_is_raised_or_recorded(monkeypatch):
 def test_the_checker_catches_a_wrong_step():
     from sympy import Symbol, exp
 
-    from derive.check import prove_equal
+    from derive.proof.prover import prove_equal
 
     z = Symbol("z", real=True)
     assert not prove_equal(exp(-z) / (1 + exp(-z)) ** 2, exp(-z) / (1 + exp(-z)), z).ok

@@ -6,10 +6,11 @@ import pytest
 from click.testing import CliRunner
 from conftest import LIBRARY_NAMES
 
-from derive import derive, steps
+from derive import derive
 from derive.cli import main
-from derive.numerics import analyse
+from derive.engine import steps
 from derive.testing import assert_derivation, assert_identity
+from derive.verify.numerics import analyse
 
 runner = CliRunner()
 

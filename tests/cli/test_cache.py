@@ -1,4 +1,4 @@
-"""The on-disk cache of answers (derive.cache): a repeat answers without SymPy, and never wrongly."""
+"""The on-disk cache of answers (derive.commands.cache): a repeat answers without SymPy, and never wrongly."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from derive import cache
 from derive.cli import main
+from derive.commands import cache
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from sympy.core.function import AppliedUndef
 
 from derive import __version__, derive
 from derive.cli import main
-from derive.functions import sigmoid
+from derive.knowledge.functions import sigmoid
 
 runner = CliRunner()
 

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from derive.cli import main, spreadsheet_cell
 from derive.errors import DeriveError
 from derive.render.latex import title_latex
-from derive.tex import TexError, compile_pdf
+from derive.render.tex import TexError, compile_pdf
 
 PASSWD = Path("/etc/passwd").read_text().splitlines()[0]
 
@@ -175,7 +175,7 @@ def test_a_worker_stopped_during_a_build_leaves_no_tex_process_and_no_folder(tmp
         """
         import signal, sys
         from derive.serve.pool import stop_worker
-        from derive.tex import compile_pdf
+        from derive.render.tex import compile_pdf
         signal.signal(signal.SIGTERM, stop_worker)
         compile_pdf(sys.argv[1], seconds=600)
         """

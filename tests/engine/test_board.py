@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sympy import Derivative, Mul, Pow, S, Symbol, exp, sin, sqrt, tanh
 
-from derive import board
+from derive.engine import board
 
 z = Symbol("z", real=True)
 a = Symbol("a", positive=True)

@@ -7,7 +7,7 @@ import pytest
 from sympy import Derivative
 
 from derive import derive
-from derive.board import evaluate, strip_groups
+from derive.engine.board import evaluate, strip_groups
 
 COMPOSITIONS = [
     ("sigmoid(3z)", "3*z"),

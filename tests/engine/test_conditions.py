@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sympy import And, Eq, Not, Or, Rational, S, Symbol, pi, sqrt
 
-from derive.piecewise import condition_set
+from derive.engine.piecewise import condition_set
 
 z = Symbol("z", real=True)
 

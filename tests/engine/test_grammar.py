@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from sympy import Symbol, expand, simplify, sympify
 
 from derive import DeriveError, derive, json_locals
-from derive.activations import LIBRARY
-from derive.board import evaluate, strip_groups
-from derive.check import prove_equal
+from derive.engine.board import evaluate, strip_groups
+from derive.knowledge.activations import LIBRARY
+from derive.proof.prover import prove_equal
 
 
 def same(read, mine, var) -> bool:
@@ -94,7 +94,7 @@ def test_nested_piecewise_is_flat():
 LIBRARY_SCRIPT = """
 import json, sys
 from derive import derive
-from derive.activations import LIBRARY
+from derive.knowledge.activations import LIBRARY
 print(json.dumps([derive(a.name, order=2).to_dict() for a in LIBRARY] + [derive(t).to_dict() for t in sys.argv[1:]]))
 """
 HARD = ["2*z + a*z/(2 + z**2) - z", "z*(3+z**2)/(1+3*z**2)", "tanh(softplus(tanh(z)))", "z**3 + z"]
@@ -134,7 +134,7 @@ def test_the_same_answer_in_a_thread():
 
 
 def test_a_runaway_ends_in_an_error_not_another_answer(monkeypatch):
-    from derive import compute
+    from derive.engine import compute
     from derive.pipeline import clear_caches
 
     clear_caches()
@@ -155,7 +155,7 @@ def _spin(seconds: float) -> None:
 def test_a_swallowed_time_limit_fires_again():
     # found by the grammar fuzz: a tree ran 460 s past its 60 s limit, the alarm's error having landed
     # where it was ignored; the limit now fires again every second until its block ends
-    from derive import compute
+    from derive.engine import compute
     from derive.errors import GaveUpError
 
     swallowed = []

@@ -11,7 +11,7 @@ from sympy import expand
 
 from derive import DeriveError, derive
 from derive.cli import main
-from derive.symbols import G
+from derive.knowledge.symbols import G
 
 
 @pytest.mark.parametrize(

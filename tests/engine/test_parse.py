@@ -6,7 +6,7 @@ import pytest
 from sympy import Symbol, exp, simplify
 
 from derive import DeriveError, ParseError, UnknownActivationError, derive
-from derive.resolve import expression as parse_expression
+from derive.reading.resolve import expression as parse_expression
 
 z = Symbol("z", real=True)
 

@@ -1,6 +1,6 @@
 """The function registry: every entry's derivative, inverse, names and code names hold what they say.
 
-Adding a function to derive is one entry in derive/registry.py; these tests then check it.
+Adding a function to derive is one entry in derive/knowledge/registry.py; these tests then check it.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import mpmath
 import pytest
 from sympy import DiracDelta, Rational, Symbol, diff, lambdify, simplify
 
-from derive import registry
-from derive.resolve import expression as parse_expression
-from derive.rules import FunctionRule, rule_tree
+from derive.engine.rules import FunctionRule, rule_tree
+from derive.knowledge import registry
+from derive.reading.resolve import expression as parse_expression
 
 u = Symbol("u", real=True)
 z = Symbol("z", real=True)

@@ -6,8 +6,8 @@ import pytest
 from sympy import Abs, DiracDelta, Eq, Symbol, atan, cos, cosh, diff, erf, exp, log, simplify, sin, sinh, sqrt, tanh
 
 from derive import CannotDifferentiateError, DeriveError, derive
-from derive.board import evaluate, strip_groups
-from derive.rules import (
+from derive.engine.board import evaluate, strip_groups
+from derive.engine.rules import (
     C,
     ConstantMultipleRule,
     ConstantRule,

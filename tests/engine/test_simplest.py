@@ -30,13 +30,13 @@ from sympy import (
 )
 
 from derive import derive
-from derive.activations import LIBRARY
-from derive.board import evaluate, strip_groups
-from derive.compute import FACTOR_MAX_DEGREE, factored, larger_than, root_degree
-from derive.functions import cbrt, sigmoid
+from derive.engine.board import evaluate, strip_groups
+from derive.engine.compute import FACTOR_MAX_DEGREE, factored, larger_than, root_degree
+from derive.engine.simplest import SIMPLIFY_MAX_NODES
+from derive.knowledge.activations import LIBRARY
+from derive.knowledge.functions import cbrt, sigmoid
+from derive.knowledge.symbols import G, parameter, variable
 from derive.output_form.display import display_candidates, simplicity
-from derive.simplest import SIMPLIFY_MAX_NODES
-from derive.symbols import G, parameter, variable
 
 z = variable("z")
 

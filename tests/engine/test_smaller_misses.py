@@ -8,7 +8,7 @@ from sympy import Max, Min, Symbol, cosh, exp, simplify
 
 from derive import derive
 from derive.errors import DeriveError, StepCheckError
-from derive.symbols import G
+from derive.knowledge.symbols import G
 
 a = Symbol("a", positive=True)
 

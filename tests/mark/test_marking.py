@@ -280,11 +280,11 @@ def test_the_python_api_and_its_limits():
 def test_every_mal_rule_planted_at_every_place_of_the_library_is_named(target):
     # each mal-rule applied at each node of g's rule tree, written as a student's line in LaTeX: the line
     # is wrong, and named by a mistake whose line it is (two mal-rules can give the same line)
-    from derive import rules
-    from derive.board import board_form
-    from derive.check import prove_equal
+    from derive.engine import rules
+    from derive.engine.board import board_form
     from derive.mark.mistakes import candidates
-    from derive.printing.latex import board_latex
+    from derive.proof.prover import prove_equal
+    from derive.render.printing.latex import board_latex
 
     d = derive(target)
     body, z = d.function.body, d.variable

@@ -10,9 +10,9 @@ from conftest import assert_equal_functions
 from sympy import Add, Symbol, atanh, cos, cosh, diff, exp, expand, lambdify, log, simplify, sympify
 
 from derive import derive
-from derive.compute import expanded_terms
-from derive.functions import logit, sigmoid
-from derive.symbols import G
+from derive.engine.compute import expanded_terms
+from derive.knowledge.functions import logit, sigmoid
+from derive.knowledge.symbols import G
 
 a = Symbol("a", positive=True)
 

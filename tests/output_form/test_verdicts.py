@@ -7,8 +7,8 @@ import pytest
 from sympy import Abs, Piecewise, Rational, cos, cosh, exp, lambdify, symbols
 
 from derive import derive
-from derive.activations import LIBRARY
-from derive.symbols import G
+from derive.knowledge.activations import LIBRARY
+from derive.knowledge.symbols import G
 
 alpha, lam, beta, b = symbols("alpha lambda beta b", positive=True)
 

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from tools import pdf_page_text
 
 from derive.cli import main
-from derive.pictures import pdf_pages
+from derive.render.pictures import pdf_pages
 
 ROOT = Path(__file__).resolve().parents[2]
 FIRST_COMMAND = (

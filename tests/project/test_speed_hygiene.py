@@ -17,8 +17,8 @@ def test_steps_command_imports_only_what_it_needs():
         "    main(['steps', 'sigmoid', '--format', 'latex'])\n"
         "except SystemExit:\n"
         "    pass\n"
-        "unused = ['numpy', 'derive.numerics', 'derive.tex', 'derive.pictures', 'derive.testing', 'hypothesis',\n"
-        "          'derive.identity']\n"
+        "unused = ['numpy', 'derive.proof.numerics', 'derive.render.tex', 'derive.render.pictures', 'derive.testing',\n"
+        "          'hypothesis', 'derive.identity']\n"
         "print([m for m in unused if m in sys.modules])\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
@@ -35,8 +35,8 @@ def test_the_formats_are_listed_without_sympy():
 def test_importing_derive_does_no_sympy_work():
     # an import builds no derivation: nothing of derive's in the caches until derive() runs
     code = (
-        "from derive import output_form, check\n"
-        "print(output_form.analyse.cache_info().currsize, check.prove_equal.cache_info().currsize)"
+        "from derive import output_form\nfrom derive.proof import prover\n"
+        "print(output_form.analyse.cache_info().currsize, prover.prove_equal.cache_info().currsize)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["0", "0"]

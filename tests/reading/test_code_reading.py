@@ -10,9 +10,9 @@ from sympy import Abs, Max, Min, Piecewise, Rational, Symbol, erf, exp, log, sqr
 
 from derive import ParseError, derive
 from derive.cli import main
-from derive.functions import sigmoid
+from derive.knowledge.functions import sigmoid
 from derive.reading import read
-from derive.resolve import resolve
+from derive.reading.resolve import resolve
 
 x = Symbol("x", real=True)
 alpha, beta = Symbol("alpha", positive=True), Symbol("beta", positive=True)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sympy import Abs, Max, Piecewise, Rational, S, Symbol, erf, erfc, exp, log, sqrt, tanh
 
-from derive.functions import sigmoid
-from derive.resolve import expression
+from derive.knowledge.functions import sigmoid
+from derive.reading.resolve import expression
 
 x = Symbol("x", real=True)
 z = Symbol("z", real=True)

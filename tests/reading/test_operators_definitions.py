@@ -12,7 +12,7 @@ from sympy import Derivative, Symbol, sympify, tanh
 
 from derive import DeriveError, ParseError, derive, json_locals, prove
 from derive.cli import main
-from derive.resolve import resolve
+from derive.reading.resolve import resolve
 
 x = Symbol("x", real=True)
 z = Symbol("z", real=True)

@@ -22,15 +22,16 @@ from sympy.printing.latex import latex
 from sympy.printing.numpy import NumPyPrinter
 from sympy.printing.pytorch import TorchPrinter
 
-from derive import ParseError, registry
-from derive.board import board_form
-from derive.compute import compiled, printable, real_at
-from derive.functions import cbrt, logit, sigmoid
-from derive.printing.latex import board_latex
-from derive.printing.syntax import clashes, sympy_syntax
-from derive.printing.text import board_text
+from derive import ParseError
+from derive.engine.board import board_form
+from derive.engine.compute import compiled, printable, real_at
+from derive.knowledge import registry
+from derive.knowledge.functions import cbrt, logit, sigmoid
+from derive.knowledge.symbols import parameter, variable
 from derive.reading import read
-from derive.symbols import parameter, variable
+from derive.render.printing.latex import board_latex
+from derive.render.printing.syntax import clashes, sympy_syntax
+from derive.render.printing.text import board_text
 
 z = variable("z")
 a, beta, lam = parameter("a"), parameter("beta"), parameter("lambda")

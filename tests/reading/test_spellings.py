@@ -37,11 +37,12 @@ from sympy import (
     tanh,
 )
 
-from derive import DeriveError, ParseError, UnknownFunctionError, derive, registry
+from derive import DeriveError, ParseError, UnknownFunctionError, derive
 from derive.cli import main
-from derive.functions import cbrt, logit, sigmoid
+from derive.knowledge import registry
+from derive.knowledge.functions import cbrt, logit, sigmoid
 from derive.reading import read
-from derive.resolve import expression, resolve
+from derive.reading.resolve import expression, resolve
 
 x = Symbol("x", real=True)
 z = Symbol("z", real=True)

@@ -11,12 +11,12 @@ from click.testing import CliRunner
 from tools import need, pdf_page_text, pdf_words
 
 from derive import derive
-from derive.activations import LIBRARY
 from derive.cli import main
-from derive.pictures import pdf_pages
+from derive.knowledge.activations import LIBRARY
 from derive.render import beamer, render, walk
 from derive.render.latex import line_latex
-from derive.tex import compile_pdf
+from derive.render.pictures import pdf_pages
+from derive.render.tex import compile_pdf
 
 EXPECTED = json.loads((Path(__file__).parents[1] / "data" / "lecture_expected.json").read_text())
 

@@ -12,11 +12,11 @@ from click.testing import CliRunner
 from tools import need
 
 from derive import derive
-from derive.activations import LIBRARY
 from derive.cli import main
-from derive.functions import sigmoid
-from derive.printing.latex import board_latex
-from derive.symbols import g_function, variable
+from derive.knowledge.activations import LIBRARY
+from derive.knowledge.functions import sigmoid
+from derive.knowledge.symbols import g_function, variable
+from derive.render.printing.latex import board_latex
 
 z = variable("z")
 
@@ -128,7 +128,7 @@ def test_the_png_plot_is_not_blank(plots):
 
 
 def test_the_range_of_z_is_where_the_function_changes():
-    from derive.plot import z_range
+    from derive.render.plot import z_range
 
     assert z_range(derive("relu")) == (-3.0, 3.0)  # around its kink, never narrower than [-3, 3]
     lo, hi = z_range(derive("sigmoid"))
@@ -138,7 +138,7 @@ def test_the_range_of_z_is_where_the_function_changes():
 
 
 def test_kinks_are_marked(tmp_path):
-    from derive.plot import figure
+    from derive.render.plot import figure
 
     fig = figure([derive("relu6")])
     left = fig.axes[0]

@@ -11,8 +11,8 @@ from sympy import Rational, Symbol, lambdify, sympify
 from sympy.core.function import AppliedUndef
 
 from derive import derive, json_locals
-from derive.activations import LIBRARY
-from derive.printing.syntax import clashes
+from derive.knowledge.activations import LIBRARY
+from derive.render.printing.syntax import clashes
 
 EXPRESSIONS = [
     "z*(3 + z^2)/(1 + 3*z^2)",  # tanh's triple angle

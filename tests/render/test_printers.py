@@ -8,12 +8,14 @@ import pytest
 from conftest import normalise_latex
 from sympy import Abs, Derivative, Eq, Function, Ne, Symbol, asinh, atanh, erf, exp, log, sqrt, tanh
 
-from derive import board, derive, registry
-from derive.activations import LIBRARY
-from derive.functions import logit, sigmoid
-from derive.printing.latex import board_latex, line_choices, visible_width
-from derive.printing.text import board_text
+from derive import derive
+from derive.engine import board
+from derive.knowledge import registry
+from derive.knowledge.activations import LIBRARY
+from derive.knowledge.functions import logit, sigmoid
 from derive.render import walk
+from derive.render.printing.latex import board_latex, line_choices, visible_width
+from derive.render.printing.text import board_text
 
 z = Symbol("z", real=True)
 u = Symbol("u")

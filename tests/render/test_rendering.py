@@ -12,10 +12,10 @@ from tools import KATEX_DIR, browser_page, katex_failures, need
 
 from derive import derive
 from derive.cli import main
-from derive.pictures import chromium
-from derive.printing.latex import board_latex
 from derive.render import walk
 from derive.render.latex import line_latex
+from derive.render.pictures import chromium
+from derive.render.printing.latex import board_latex
 
 ASSETS = Path(__file__).resolve().parents[2] / "derive" / "assets" / "katex"
 

@@ -25,7 +25,7 @@ def browser():
     need("chromium")
     from playwright.sync_api import sync_playwright
 
-    from derive.pictures import CHROMIUM_FLAGS
+    from derive.render.pictures import CHROMIUM_FLAGS
 
     with sync_playwright() as p:
         launched = p.chromium.launch(executable_path=shutil.which("chromium"), args=list(CHROMIUM_FLAGS))

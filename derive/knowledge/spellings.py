@@ -2,7 +2,7 @@
 
 Function names are not here: each function's names (``arctanh``, ``artanh``, ``sech``, ``Phi``), the
 function ``f^{-1}`` names (``arc``), a formula it is read as (``log1p``) and the line saying how a name
-was read are in its entry of ``derive.registry``; the library's names are in ``derive.activations``;
+was read are in its entry of ``derive.knowledge.registry``; the library's names are in ``derive.knowledge.activations``;
 code's names in ``derive.reading.code``.  What is here are the letters, words and symbols around them.
 """
 

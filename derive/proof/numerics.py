@@ -9,14 +9,10 @@ measures that, step by step, against the exact value at 50 digits.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from sympy import Expr, Symbol
 
-from derive.compute import compiled, over_array, real_at
-
-if TYPE_CHECKING:
-    from derive.pipeline import Derivation
+from derive.engine.compute import compiled, over_array, real_at
 
 DIGITS = 50
 
@@ -45,76 +41,11 @@ class Precision:
         return text
 
 
-@dataclass(frozen=True)
-class StepNumerics:
-    index: int
-    quantity: str
-    precisions: tuple[Precision, ...]
-
-
 def grid(lo: float = -1000.0, hi: float = 1000.0) -> list[float]:
     """z over [lo, hi]: every 5 units, and densely (every 0.25) over [-40, 40] where the curves bend."""
     coarse = [lo + 5 * i for i in range(int((hi - lo) / 5) + 1)]
     fine = [-40 + 0.25 * i for i in range(321)]
     return sorted({round(x, 6) for x in coarse + fine if lo <= x <= hi} | {0.1234})
-
-
-def analyse(derivation: Derivation, parameters: float = 1.0) -> list[StepNumerics]:
-    """For every step, float32 and float64 against mpmath at 50 digits (parameters set to ``parameters``)."""
-    from derive import check
-    from derive.symbols import G, g_function
-
-    f = derivation.function
-    z = f.variable
-    reference = Reference.of(derivation, dict.fromkeys(f.body.free_symbols - {z}, parameters))
-    substitutions = reference.substitutions
-    g_of_var = g_function(z)
-    out = []
-    for i, step in enumerate(derivation.steps):
-        if f.head is not None and step.expr == f.head:  # σ(z) by its name: the output, as the forward pass gives it
-            value = G
-        else:
-            # g(z) in a step is the output kept from the forward pass: the exact g rounded to the type
-            value = check.step_value(step.expr, {**substitutions, g_of_var: G})
-        out.append(StepNumerics(i, step.quantity, reference.measure(value, step.quantity)))
-    return out
-
-
-@dataclass(frozen=True)
-class Reference:
-    """The exact values of a derivation's quantities on the grid, at 50 digits, parameters given."""
-
-    variable: Symbol
-    points: tuple[float, ...]
-    exact: dict[str, list]
-    substitutions: dict
-    parameters: dict
-
-    @staticmethod
-    def of(derivation: Derivation, parameters: dict) -> Reference:
-        import mpmath
-
-        from derive import check
-
-        z = derivation.function.variable
-        points = tuple(grid())
-        references, substitutions = check.reference_quantities(derivation)
-        exact: dict[str, list] = {}
-        with mpmath.workdps(DIGITS):
-            for quantity, expr in references.items():
-                function = compiled(expr.subs(parameters), z, "mpmath")
-                exact[quantity] = [_exact(function, x) for x in points]
-        return Reference(z, points, exact, substitutions, parameters)
-
-    def measure(self, value: Expr, quantity: str = "g'") -> tuple[Precision, ...]:
-        """A formula for ``quantity`` in z and the output g, in float32 and float64 against the exact values."""
-        import numpy as np
-
-        points, exact, outputs = list(self.points), self.exact[quantity], self.exact["g"]
-        value = value.subs(self.parameters)
-        return tuple(
-            _precision(value, self.variable, points, exact, outputs, dtype, np) for dtype in ("float32", "float64")
-        )
 
 
 def formula_precision(expr: Expr, arg: Symbol, values: list[float], dtype: str, exact: list | None = None) -> Precision:
@@ -186,14 +117,14 @@ def exact_value(function, x: float):
     return None
 
 
-def _exact(function, x: float):
+def exact_of(function, x: float):
     import mpmath
 
     return real_at(function, mpmath.mpf(x))
 
 
-def _precision(expr: Expr, z: Symbol, points: list[float], exact: list, outputs: list, dtype: str, np) -> Precision:
-    from derive.symbols import G
+def precision_of(expr: Expr, z: Symbol, points: list[float], exact: list, outputs: list, dtype: str, np) -> Precision:
+    from derive.knowledge.symbols import G
 
     function = compiled(expr, (z, G), "numpy")
     xs = np.array(points, dtype=dtype)
@@ -237,16 +168,3 @@ def _runs(bad: list[float], points: list[float]) -> tuple[tuple[float, float], .
         else:
             runs.append([x, x])
     return tuple((lo, hi) for lo, hi in runs)
-
-
-def report(derivation: Derivation, rows: list[StepNumerics]) -> str:
-    """A table: each step with its float32 and float64 behaviour."""
-    from derive.printing.text import board_text
-    from derive.render import walk
-
-    lines = [f"{derivation.function.title}: each step in floating point, z from -1000 to 1000, against mpmath"]
-    for line, row in zip(walk(derivation), rows, strict=True):
-        lead = f"{line.lhs.text} = " if line.lhs else "  = "
-        lines.append(f"{line.index + 1:>2}. {lead}{board_text(line.step.expr)}")
-        lines += [f"      {p}" for p in row.precisions]
-    return "\n".join(lines) + "\n"

@@ -22,9 +22,10 @@ from typing import ClassVar
 
 from sympy import Add, Derivative, Expr, Integer, Max, Min, Mul, Piecewise, Pow, S, Symbol, exp, log
 
-from derive import board, piecewise, registry
+from derive.engine import board, piecewise
+from derive.engine.reasons import Reason, equation
 from derive.errors import CannotDifferentiateError
-from derive.reasons import Reason, equation
+from derive.knowledge import registry
 
 U, V, C = Symbol("u"), Symbol("v"), Symbol("c")
 """The letters of the rules' formulas in their reasons: d/dz (u v) = (du/dz) v + u (dv/dz)."""
@@ -156,7 +157,7 @@ class ConstantMultipleRule(Rule):
 
 
 @dataclass(frozen=True)
-class _OuterRule(Rule):
+class OuterRule(Rule):
     """A rule for f(u): its formula is f'(u) du/dz, the chain rule when u is not the variable."""
 
     inner: Rule
@@ -228,7 +229,7 @@ def chained(slope: Expr, inner: Expr) -> Expr:
 
 
 @dataclass(frozen=True)
-class PowerRule(_OuterRule):
+class PowerRule(OuterRule):
     """u^n with a constant n: n u^(n-1) du/dz (the reciprocal 1/u as (-1) u^-2 du/dz)."""
 
     exponent: Expr = S.One
@@ -252,7 +253,7 @@ class PowerRule(_OuterRule):
 
 
 @dataclass(frozen=True)
-class ExponentialRule(_OuterRule):
+class ExponentialRule(OuterRule):
     """a^u with a constant base a: a^u log(a) du/dz."""
 
     base: Expr = S.Exp1
@@ -265,7 +266,7 @@ class ExponentialRule(_OuterRule):
         return Pow(self.base, u), Pow(self.base, u) * log(self.base)
 
 
-class FunctionRule(_OuterRule):  # no fields of its own: Rule's dataclass serves
+class FunctionRule(OuterRule):  # no fields of its own: Rule's dataclass serves
     """f(u) for a function with a derivative rule in the registry: f'(u) du/dz."""
 
     @property

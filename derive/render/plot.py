@@ -26,7 +26,7 @@ def z_range(derivation: Any) -> tuple[float, float]:
     every kink, padded by a quarter; never narrower than [-3, 3]."""
     import numpy as np
 
-    from derive.compute import over_array
+    from derive.engine.compute import over_array
 
     z = derivation.variable
     values = _parameters(derivation)
@@ -54,11 +54,11 @@ def figure(derivations: Sequence[Any]):
     import matplotlib.pyplot as plt
     import numpy as np
 
-    from derive.board import board_form
-    from derive.compute import over_array
-    from derive.printing.latex import board_latex
-    from derive.printing.text import board_text
-    from derive.symbols import G
+    from derive.engine.board import board_form
+    from derive.engine.compute import over_array
+    from derive.knowledge.symbols import G
+    from derive.render.printing.latex import board_latex
+    from derive.render.printing.text import board_text
 
     rows = len(derivations)
     fig, axes = plt.subplots(rows, 2, figsize=(10, 3.6 * rows), squeeze=False)

@@ -1,6 +1,6 @@
 """What is differentiated: a library name, a function of a Python file, or what a text says.
 
-The one place where the library of activations (derive.activations) meets the readers
+The one place where the library of activations (derive.knowledge.activations) meets the readers
 (derive.reading): a library name is looked up, ``act.py:swish`` read from its file's syntax tree,
 and anything else read with the library's activations callable by name (softplus(z)).  A text
 may say more than an expression: a definition names the function (f(x) = ...: f, not g, in every
@@ -17,11 +17,12 @@ from dataclasses import dataclass
 
 from sympy import Derivative, Expr, Symbol
 
-from derive import activations, piecewise, registry
+from derive.engine import piecewise
 from derive.errors import AmbiguousVariableError, NoVariableError, ParseError, UnknownActivationError
 from derive.files import FILE_TARGET
+from derive.knowledge import activations, registry
+from derive.knowledge.symbols import checked_name, variable
 from derive.reading import Reading, read
-from derive.symbols import checked_name, variable
 
 USUAL_VARIABLES = ("z", "x", "t", "y", "u", "v", "w", "s")
 """Names read as the variable when --var is not given: z if present, else the only one of these."""
@@ -85,7 +86,7 @@ def resolve(target: str | Expr, var: str | None = None, notation: str = "auto", 
         if bare and len(text) > 1 and not any(s.name in USUAL_VARIABLES for s in function.body.free_symbols):
             # a word that is no library name and holds no variable: not an expression in a parameter
             raise UnknownActivationError(f"unknown activation {text!r}; `derive list` names the library")
-        inferred = _inferred_variable(function.body)
+        inferred = inferred_variable(function.body)
         if inferred is not None:
             return resolve(text, inferred, notation, files)
     return _checked(function, function.variable.name)
@@ -120,7 +121,8 @@ def _refuse_near_miss(name: str) -> None:
         raise UnknownActivationError(f"unknown activation {name!r}; did you mean {near[0]}? (`derive list` names them)")
 
 
-def _inferred_variable(body: Expr) -> str | None:
+def inferred_variable(body: Expr) -> str | None:
+    """The variable of an expression that names none: its only name, else its only usual variable name."""
     names = sorted(s.name for s in body.free_symbols)
     if len(names) == 1:
         return names[0]

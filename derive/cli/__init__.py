@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from derive import __version__, cache, commands, render
+from derive import __version__, commands, render
+from derive.commands import cache
 from derive.errors import DeriveError
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
@@ -79,7 +80,7 @@ def main(ctx: click.Context, no_cache: bool) -> None:
 
 
 def cached(key: dict, compute: Callable[[], str]) -> str:
-    """compute()'s text, from the on-disk cache when it was computed before (derive.cache); a target
+    """compute()'s text, from the on-disk cache when it was computed before (derive.commands.cache); a target
     read from a file (act.py:swish) is keyed by the file's bytes too."""
     use = click.get_current_context().find_root().obj["cache"]
     if "target" in key:
@@ -171,7 +172,7 @@ def slides(
     """Slides for TARGETS, one column each, two a frame, building one line at a time: Beamer (.tex, .pdf)
     or a reveal.js deck (.html), the same frames and builds."""
     from derive.files import write_atomic
-    from derive.tex import compile_pdf
+    from derive.render.tex import compile_pdf
 
     path = Path(output)
     by_extension = {".tex": "beamer", ".pdf": "beamer", ".html": "reveal"}.get(path.suffix)
@@ -208,7 +209,7 @@ def slides(
 
 def _slide_plots(derivations: list, deck: Path) -> list[str]:
     """A PDF plot per frame of the deck, beside it (deck-plot-1.pdf, ...), by file name for \\includegraphics."""
-    from derive import plot
+    from derive.render import plot
     from derive.render.beamer import PER_FRAME
 
     names = []
@@ -282,7 +283,7 @@ def backward(
 @NOTATION
 def plot(targets: tuple[str, ...], output: str, var: str | None, notation: str) -> None:
     """Plot g and g' for TARGETS, a row each, and g' against g with the output form as a curve."""
-    from derive import plot as plotting
+    from derive.render import plot as plotting
 
     derivations = derive_all(targets, var, 1, notation)
     try:
@@ -302,8 +303,8 @@ def plot(targets: tuple[str, ...], output: str, var: str | None, notation: str) 
 def check_(target: str, var: str | None, notation: str, order: int, numerics: bool) -> None:
     """Prove every step of TARGET and say how; exit status 1 when a step fails."""
     from derive.pipeline import derive
-    from derive.printing.text import board_text
     from derive.render import walk
+    from derive.render.printing.text import board_text
 
     try:
         derivation = derive(target, var=var, order=order, on_failure="record", notation=notation)
@@ -321,10 +322,11 @@ def check_(target: str, var: str | None, notation: str, order: int, numerics: bo
         + (f"; {failed} FAILED" if failed else "")
     )
     if numerics:
-        from derive import numerics as floating
+        from derive.render.numerics import report
+        from derive.verify.numerics import analyse
 
         click.echo("")
-        click.echo(floating.report(derivation, floating.analyse(derivation)), nl=False)
+        click.echo(report(derivation, analyse(derivation)), nl=False)
     sys.exit(1 if failed else 0)
 
 
@@ -516,9 +518,9 @@ def outputs(directory: str) -> None:
     the plot of σ and tanh."""
     from pathlib import Path
 
-    from derive import pictures
     from derive.files import write_atomic
-    from derive.tex import compile_pdf
+    from derive.render import pictures
+    from derive.render.tex import compile_pdf
 
     folder = Path(directory)
     try:
@@ -529,8 +531,8 @@ def outputs(directory: str) -> None:
         click.echo(f"wrote {built.pdf}")
         click.echo(f"wrote {pictures.pdf_page_png(built.pdf, folder / 'lecture-last-build.png')}")
         click.echo(f"wrote {pictures.page_png(folder / 'lecture.html', folder / 'lecture-html.png')}")
-        from derive import plot
         from derive.pipeline import derive
+        from derive.render import plot
 
         click.echo(f"wrote {plot.write([derive(name) for name in LECTURE], folder / 'lecture-plot.png')}")
         from derive.render.beamer import builds
@@ -555,10 +557,10 @@ def list_() -> None:
     """The library of activation functions: definition, and whether g' can be written in g."""
 
     def compute() -> str:
-        from derive.activations import LIBRARY
-        from derive.board import board_form
+        from derive.engine.board import board_form
+        from derive.knowledge.activations import LIBRARY
         from derive.pipeline import derive
-        from derive.printing.text import board_text
+        from derive.render.printing.text import board_text
 
         status = {"found": "output form", "none exists": "no output form exists", "not found": "none found"}
         lines = []
@@ -577,9 +579,11 @@ def table() -> None:
     """The library as a Markdown table (the README's), with g' in terms of g."""
 
     def compute() -> str:
+        from derive.knowledge.activations import LIBRARY
+        from derive.pipeline import derive
         from derive.render.table import library_table
 
-        return library_table()
+        return library_table([derive(entry.name) for entry in LIBRARY])
 
     click.echo(cached({"command": "table"}, compute), nl=False)
 

@@ -1,6 +1,6 @@
 """One-line Unicode text for board forms, for terminals: σ(z), e^(-z), (1 + e^(-z))², d/dz(u).
 
-The same shapes as the LaTeX printer (``derive.board`` classifies them), printed
+The same shapes as the LaTeX printer (``derive.engine.board`` classifies them), printed
 by SymPy's StrPrinter machinery.
 """
 
@@ -12,8 +12,9 @@ from sympy import Expr, S, true
 from sympy.core.function import AppliedUndef
 from sympy.printing.str import StrPrinter
 
-from derive import board, registry
-from derive.reading.spellings import GREEK
+from derive.engine import board
+from derive.knowledge import registry
+from derive.knowledge.spellings import GREEK
 
 _GREEK = {name: letter for letter, name in GREEK.items() if letter not in "ϕ"}
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")

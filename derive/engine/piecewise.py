@@ -31,9 +31,9 @@ from sympy.core.relational import Relational
 from sympy.functions.elementary.miscellaneous import _minmax_as_Piecewise
 from sympy.logic.boolalg import ITE, And, Not, Or
 
-from derive import registry
-from derive.compute import solutions
-from derive.reasons import Reason
+from derive.engine.compute import solutions
+from derive.engine.reasons import Reason
+from derive.knowledge import registry
 
 
 def rewritten(expr: Expr) -> Expr:

@@ -2,7 +2,7 @@
 
 derive's expression strings are SymPy syntax that means the same to ``sympify`` alone (a parameter
 named as a SymPy object is written ``Symbol('beta', positive=True)``, the real cube root
-``sign(u)*Abs(u)**(1/3)``: derive.printing.syntax), but plain sympify does not know derive's own
+``sign(u)*Abs(u)**(1/3)``: derive.render.printing.syntax), but plain sympify does not know derive's own
 objects: σ and logit are derive's functions, g(z) is the function itself, the variable is real
 and every other name a positive parameter.  ``json_locals`` gives sympify exactly derive's objects.
 """
@@ -15,9 +15,9 @@ from functools import cache
 
 from sympy import Function
 
-from derive import registry
-from derive.functions import logit, sigmoid
-from derive.symbols import parameter, variable
+from derive.knowledge import registry
+from derive.knowledge.functions import logit, sigmoid
+from derive.knowledge.symbols import parameter, variable
 
 _SYMPY_SYNTAX = frozenset(
     {
@@ -63,7 +63,7 @@ class _Names(dict):
 def _library_heads() -> dict[str, object]:
     from sympy.core.function import AppliedUndef
 
-    from derive.activations import LIBRARY
+    from derive.knowledge.activations import LIBRARY
 
     heads = (entry.build(variable("z"))[0] for entry in LIBRARY)
     return {head.func.__name__: head.func for head in heads if isinstance(head, AppliedUndef)}

@@ -1,7 +1,7 @@
 """LaTeX for board forms: SymPy's LatexPrinter, told to keep the order it is given.
 
 Board expressions are unevaluated and already in the order they are written
-(see ``derive.board``); this printer prints each shape as it stands instead
+(see ``derive.engine.board``); this printer prints each shape as it stands instead
 of reordering and re-fracting it as SymPy's printer does for canonical
 expressions.
 """
@@ -15,7 +15,8 @@ from sympy import Derivative, Expr, S
 from sympy.core.function import AppliedUndef
 from sympy.printing.latex import LatexPrinter
 
-from derive import board, registry
+from derive.engine import board
+from derive.knowledge import registry
 
 
 class BoardLatexPrinter(LatexPrinter):
@@ -183,7 +184,7 @@ class BoardLatexPrinter(LatexPrinter):
     _print_log = _print_Function
 
     def function_name(self, expr: Expr) -> str | None:
-        """The LaTeX name of a one-line function application (derive.registry's), or None for SymPy's own."""
+        """The LaTeX name of a one-line function application (derive.knowledge.registry's), or None for SymPy's own."""
         if isinstance(expr, AppliedUndef):
             return self._hprint_Function(expr.func.__name__)
         known = registry.entry(expr.func)

@@ -1,4 +1,4 @@
-"""SymPy functions the library needs that SymPy does not have (their names and printing: derive.registry)."""
+"""SymPy functions the library needs that SymPy does not have (their names and printing: derive.knowledge.registry)."""
 
 from __future__ import annotations
 
@@ -25,11 +25,12 @@ class _Elementary(Function):
 
     _mpmathcode = _numpycode = _pythoncode = _written_out
 
+    torch_name: str | None = None
+    """PyTorch's own function, given to the class by its registry entry (derive.knowledge.registry)."""
+
     def _torchcode(self, printer) -> str:
         """SymPy's PyTorch printer: the framework's own function, by the registry's name for it."""
-        from derive import registry
-
-        name = registry.entry(type(self)).torch
+        name = type(self).torch_name
         if name is None:  # softplus: torch's is in torch.nn.functional, with a threshold; the formula
             return f"({printer._print(self._eval_rewrite_as_exp(self.args[0]))})"
         return f"{printer._module_format(name)}({printer._print(self.args[0])})"
@@ -90,6 +91,7 @@ class logit(Function):  # noqa: N801
         return f"(lambda {printer._print(y)}: {body})({printer._print(self.args[0])})"
 
     _mpmathcode = _numpycode = _pythoncode = _written_out
+    torch_name: str | None = None  # given by its registry entry
     _torchcode = _Elementary._torchcode
 
 

@@ -24,8 +24,8 @@ from sympy import (
     together,
 )
 
-from derive import board
-from derive.compute import factored, larger_than
+from derive.engine import board
+from derive.engine.compute import factored, larger_than
 
 SIMPLEST_MAX_NODES = 400
 """factor and together look for a shorter form of a derivative of at most this many nodes."""

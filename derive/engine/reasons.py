@@ -53,7 +53,7 @@ class Reason:
         """The reason with its expressions' sub-expressions replaced (g by a function's own name)."""
         if not mapping:
             return self
-        from derive.board import substitute
+        from derive.engine.board import substitute
 
         slots = tuple(
             (

@@ -1,8 +1,9 @@
-"""Proving that every step equals its quantity: symbolically first, numerically when SymPy cannot decide.
+"""Proving two expressions equal: symbolically first, numerically when SymPy cannot decide.
 
-A step ``q = expr`` is proved by showing expr - q = 0, where expr is the
-step's board expression with g(z) replaced by the function's definition and
-its unevaluated derivatives carried out.  The symbolic tactics run from
+Every stage that claims an equality proves it here (a derivation's steps in ``derive.verify``, an output
+form's candidates, a marked line, an identity).  A step ``q = expr`` is proved by showing expr - q = 0,
+where expr is the step's board expression with g(z) replaced by the function's definition and its
+unevaluated derivatives carried out (``step_value``).  The symbolic tactics run from
 cheap to costly; the first that reaches 0 is recorded as the proof.  When
 none does, the difference is evaluated with mpmath at random points of the
 real line, away from the points where a piece of the function changes.
@@ -14,7 +15,6 @@ import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from sympy import (
     DiracDelta,
@@ -26,22 +26,17 @@ from sympy import (
     S,
     Symbol,
     cancel,
-    diff,
     expand,
     lambdify,
     simplify,
     together,
 )
-from sympy.core.function import AppliedUndef
 from sympy.functions.elementary.hyperbolic import HyperbolicFunction
 
-from derive import board, piecewise, registry
-from derive.compute import expanded_terms, factored, larger_than, printable, real_number
-from derive.functions import cbrt, sigmoid
-from derive.symbols import g_function, quantity_name
-
-if TYPE_CHECKING:
-    from derive.pipeline import Derivation
+from derive.engine import board, piecewise
+from derive.engine.compute import expanded_terms, factored, larger_than, printable, real_number
+from derive.knowledge import registry
+from derive.knowledge.functions import cbrt, sigmoid
 
 
 @dataclass(frozen=True)
@@ -314,28 +309,3 @@ def _nested_radical(e: Expr) -> bool:
 
 
 # --- a derivation's steps -------------------------------------------------
-
-
-def reference_quantities(derivation: Derivation) -> tuple[dict[str, Expr], dict[Expr, Expr]]:
-    """What each step must equal (g, g', ... by SymPy's diff), and the substitutions that define g(z)."""
-    f = derivation.function
-    z = f.variable
-    reference = {quantity_name(k): diff(f.body, z, k) for k in range(derivation.order + 1)}
-    substitutions = {g_function(z): f.body}
-    if isinstance(f.head, AppliedUndef):  # a name the library gave it: true by definition
-        substitutions[f.head] = f.body
-    return reference, substitutions
-
-
-def prove_steps(derivation: Derivation) -> list[Proof]:
-    """A proof for every step that it equals its quantity (g, or g' = d/dz g by SymPy's diff)."""
-    f = derivation.function
-    reference, substitutions = reference_quantities(derivation)
-    proofs = []
-    for step in derivation.steps:
-        if step.expr == f.head and isinstance(f.head, AppliedUndef):
-            proofs.append(Proof("symbolic", f"by definition of {f.name}"))
-            continue
-        value = step_value(step.expr, substitutions)
-        proofs.append(prove_equal(value, reference[step.quantity], f.variable, domain=f.body))
-    return proofs

@@ -20,7 +20,7 @@ import sympy
 from sympy import Expr, Ne, S
 from sympy.codegen.cfunctions import expm1, log1p
 
-from derive.functions import cbrt, erfc, logit, sigmoid, softplus
+from derive.knowledge.functions import cbrt, erfc, logit, sigmoid, softplus
 
 
 @dataclass(frozen=True)
@@ -457,6 +457,17 @@ FUNCTIONS: tuple[KnownFunction, ...] = (
 )
 
 
+def _give_code_names() -> None:
+    """derive's own SymPy classes learn their PyTorch name from their entry, its one home: SymPy's
+    PyTorch printer asks the class (functions cannot import this module, which imports them)."""
+    for known in FUNCTIONS:
+        if isinstance(known.function, type) and hasattr(known.function, "torch_name"):
+            known.function.torch_name = known.torch
+
+
+_give_code_names()
+
+
 @cache
 def by_name() -> dict[str, KnownFunction]:
     """Every name the parser reads, to its entry."""
@@ -466,7 +477,7 @@ def by_name() -> dict[str, KnownFunction]:
 @cache
 def by_name_any_case() -> dict[str, KnownFunction]:
     """Every name the parser reads, in lower case; a Greek letter's name only as written (φ is not Φ)."""
-    from derive.reading.spellings import GREEK_NAMES
+    from derive.knowledge.spellings import GREEK_NAMES
 
     return {name.lower(): entry for name, entry in by_name().items() if name not in GREEK_NAMES}
 

@@ -12,7 +12,7 @@ expression in which
   reciprocal ``Pow(D, -k)`` among them standing for ``1/D^k``;
 - ``Group(X)`` is a bracket written around ``X`` for emphasis.
 
-The printers in ``derive.printing`` print these shapes as they stand; the
+The printers in ``derive.render.printing`` print these shapes as they stand; the
 helpers below classify them so that every printer reads them alike.
 """
 

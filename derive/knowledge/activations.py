@@ -33,8 +33,8 @@ from sympy import (
 )
 
 from derive.errors import UnknownActivationError
-from derive.functions import sigmoid
-from derive.symbols import parameter
+from derive.knowledge.functions import sigmoid
+from derive.knowledge.symbols import parameter
 
 
 @dataclass(frozen=True)

@@ -88,9 +88,9 @@ def backward_output(
     files: bool = True,
 ) -> str:
     """The module ``derive backward`` writes; ``names`` the Python names of the expression targets, in order."""
-    from derive.activations import lookup
     from derive.backward import module_source, plan
     from derive.errors import DeriveError
+    from derive.knowledge.activations import lookup
 
     given = list(names)
     plans = []

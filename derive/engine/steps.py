@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 
 from sympy import Derivative, Expr, Symbol
 
-from derive import board, piecewise
-from derive.compute import larger_than
-from derive.reasons import Reason, equation
-from derive.rules import ConstantMultipleRule, ConstantRule, Rule, VariableRule, _OuterRule
-from derive.simplest import MOVES, SIMPLEST_MAX_NODES, improves, simplest
-from derive.symbols import quantity_name
+from derive.engine import board, piecewise
+from derive.engine.compute import larger_than
+from derive.engine.reasons import Reason, equation
+from derive.engine.rules import ConstantMultipleRule, ConstantRule, OuterRule, Rule, VariableRule
+from derive.engine.simplest import MOVES, SIMPLEST_MAX_NODES, improves, simplest
+from derive.knowledge.symbols import quantity_name
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def derivative_steps(tree: Rule, order: int = 1) -> list[Step]:
 
 def _at_once(rule: Rule) -> bool:
     """Whether the rule's derivative is written down without a line of its own: never a chain rule itself."""
-    return rule.immediate and not (isinstance(rule, _OuterRule) and rule.chained)
+    return rule.immediate and not (isinstance(rule, OuterRule) and rule.chained)
 
 
 def _parts(rule: Rule, pending: dict[Expr, Rule], folded: list[str]) -> list[Expr]:
@@ -109,7 +109,7 @@ def _value(rule: Rule) -> Expr:
 def simplest_steps(last: Step, derivative: Expr, thorough: bool) -> list[Step]:
     """The derivative's simplest form as one more line, when it is shorter than the last line.
 
-    ``thorough`` (no output form follows) tries every move of derive.simplest; before an output
+    ``thorough`` (no output form follows) tries every move of derive.engine.simplest; before an output
     form only the cheap ones, so the lecture's lines run on to g(1 - g) as they are.
     """
     if larger_than(derivative, SIMPLEST_MAX_NODES):
