@@ -14,7 +14,7 @@ the server's 10 s limit and ends in a 503).  Bounded: by time, and by ``--reques
 Printed: throughput, p50/p95/p99 per kind in both runs and the ratio of their p99s, errors (statuses
 other than 200, apart from the pathological inputs' 503s), and the workers' memory (RSS) at the start
 and the end of the second run; then each target of the issue, met or missed.  Nothing here asserts:
-the figures go into the README.
+the figures go into docs/performance.md.
 """
 
 from __future__ import annotations

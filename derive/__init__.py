@@ -19,7 +19,7 @@ from derive.errors import (
 
 if TYPE_CHECKING:
     from derive.identity import Identity, prove
-    from derive.mark import Marking, mark
+    from derive.mark.marking import Marking, mark
     from derive.pipeline import Derivation, derive
 
 __version__ = "0.1.0"
@@ -32,8 +32,8 @@ _LAZY = {
     "Identity": "derive.identity",
     "prove": "derive.identity",
     "json_locals": "derive.knowledge.readback",
-    "mark": "derive.mark",
-    "Marking": "derive.mark",
+    "mark": "derive.mark.marking",
+    "Marking": "derive.mark.marking",
 }
 
 

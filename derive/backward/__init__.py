@@ -7,6 +7,11 @@ equal ways of writing the gradient it takes the one that rounds best in float32,
 that divides by the output; and it proves the chosen formula equal to g'.  A framework module
 (``torch_code``, ``jax_code``, ``numpy_code``) prints the plans as one importable module with
 SymPy's code printer for its library; ``module_source`` picks it from the registry.
+
+The frameworks are one table, ``FRAMEWORKS`` (``frameworks()``): the CLI's ``--framework`` choices, the web
+API's ``framework`` parameter, the page's exports and docs/backward.md's table are built from it.  This module
+imports no SymPy at its top (``plan`` and the framework modules load it): the CLI and the server list the
+frameworks without it.
 """
 
 from __future__ import annotations
@@ -16,18 +21,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from sympy import Expr, Piecewise, Pow, Symbol, count_ops, diff
-from sympy.core.function import AppliedUndef
-
 from derive.backward.names import FUNCTION_NAMES, clashes, defined, function_name_problem, parameter_names
-from derive.backward.stable import stable, written_out
-from derive.engine.compute import factored
 from derive.errors import DeriveError
-from derive.knowledge import registry
-from derive.proof import prover
 
 if TYPE_CHECKING:
+    from sympy import Expr, Symbol
+
     from derive.knowledge.activations import Builtin
+    from derive.proof import prover
     from derive.proof.numerics import Precision
 
 
@@ -63,9 +64,16 @@ def plan(
     target: str, name: str | None = None, var: str | None = None, notation: str = "auto", files: bool = True
 ) -> Plan:
     """The backward pass of one activation: a library name, or an expression with ``name``."""
+    from sympy import Piecewise, diff
+    from sympy.core.function import AppliedUndef
+
     from derive import derive
+    from derive.backward.stable import stable, written_out
+    from derive.engine.compute import factored
+    from derive.knowledge import registry
     from derive.knowledge.activations import lookup
     from derive.knowledge.symbols import G
+    from derive.proof import prover
 
     given = bool(name)  # --name, else the library's or the input's own name
     d = derive(target, var, notation=notation, files=files)
@@ -150,6 +158,7 @@ def _check_function_name(name: str, target: str, given: bool) -> None:
 
 def _kept(gradient: Expr, body: Expr, derivative: Expr, x: Symbol, values: dict) -> tuple:
     """F at the rounded output against the true g'(x), over the grid, float32 and float64."""
+    from derive.backward.stable import stable
     from derive.engine.compute import compiled
     from derive.knowledge.symbols import G
     from derive.proof.numerics import grid, through_output
@@ -163,6 +172,7 @@ def _kept(gradient: Expr, body: Expr, derivative: Expr, x: Symbol, values: dict)
 
 def _output_candidates(form: Expr) -> list[Expr]:
     """The equal ways of writing F, rewritten for floating point, none dividing by the output."""
+    from derive.backward.stable import stable
     from derive.knowledge.symbols import G
     from derive.output_form.display import display_candidates
 
@@ -173,6 +183,8 @@ def _output_candidates(form: Expr) -> list[Expr]:
 
 def _divides_by(e: Expr, y: Symbol) -> bool:
     """Whether e divides by a power of y itself (y can be 0: ELU's, tanh's outputs are)."""
+    from sympy import Pow
+
     return any(p.base == y and p.exp.is_negative for p in e.atoms(Pow))
 
 
@@ -194,6 +206,8 @@ def _best(
 ) -> tuple[Expr, tuple]:
     """The candidate that rounds best: fewest inf/NaN, then least mean error in float32, then in float64;
     each measured against the exact values of ``reference`` (equal to all of them), computed once."""
+    from sympy import count_ops
+
     from derive.proof.numerics import exact_at, formula_precision
 
     types = ("float32", "float64")
@@ -210,6 +224,8 @@ def _best(
 
 def _condition(parameters: tuple[Parameter, ...], form: Expr) -> str:
     """When F(y) is g'(x): derive derives with positive parameters, so for those."""
+    from sympy import Piecewise
+
     if not parameters:
         return "saving the output is valid for every input: g' = F(g) holds on the whole line"
     named = ", ".join(f"{p.name} > 0" for p in parameters)
@@ -223,34 +239,57 @@ def _condition(parameters: tuple[Parameter, ...], form: Expr) -> str:
 
 @dataclass(frozen=True)
 class Framework:
+    """A library derive writes backward passes for, known without loading the module that writes them."""
+
+    name: str  # the --framework choice and the web's framework parameter
+    label: str  # the library's own name, for people (the page's exports)
+    module: str  # the module of this package whose writer registers itself under ``name``
+
+
+FRAMEWORKS: dict[str, Framework] = {
+    f.name: f
+    for f in (
+        Framework("torch", "PyTorch", "torch_code"),
+        Framework("jax", "JAX", "jax_code"),
+        Framework("numpy", "NumPy", "numpy_code"),
+    )
+}
+"""Every framework, by name, in the order they are listed."""
+
+
+@dataclass(frozen=True)
+class Writer:
+    """What a framework module registers: what its module holds, and how it writes it."""
+
     name: str
     description: str
     write: Callable[[Sequence[Plan], str], str]  # the plans and the command line, to the module's source
 
 
-_FRAMEWORKS: dict[str, Framework] = {}
-_MODULES = {"torch": "torch_code", "jax": "jax_code", "numpy": "numpy_code"}
+_WRITERS: dict[str, Writer] = {}
 
 
 def register(name: str, description: str) -> Callable:
     """Decorator: a framework module registers its ``write(plans, command)``."""
 
     def add(write: Callable[[Sequence[Plan], str], str]) -> Callable:
-        _FRAMEWORKS[name] = Framework(name, description, write)
+        _WRITERS[name] = Writer(name, description, write)
         return write
 
     return add
 
 
-def frameworks() -> tuple[str, ...]:
-    return tuple(_MODULES)
+def frameworks() -> dict[str, Framework]:
+    """Every framework, by name, in the order they are listed; no module of theirs is loaded."""
+    return dict(FRAMEWORKS)
 
 
-def framework(name: str) -> Framework:
-    if name not in _MODULES:
-        raise DeriveError(f"unknown framework {name!r}; known: {', '.join(_MODULES)}")
-    importlib.import_module(f"derive.backward.{_MODULES[name]}")
-    return _FRAMEWORKS[name]
+def writer(name: str) -> Writer:
+    """The writer of the framework ``name``, loading its module (and SymPy)."""
+    if name not in FRAMEWORKS:
+        raise DeriveError(f"unknown framework {name!r}; known: {', '.join(FRAMEWORKS)}")
+    importlib.import_module(f"derive.backward.{FRAMEWORKS[name].module}")
+    return _WRITERS[name]
 
 
 def module_source(plans: Sequence[Plan], name: str, command: str = "") -> str:
@@ -268,7 +307,7 @@ def module_source(plans: Sequence[Plan], name: str, command: str = "") -> str:
         first, second, both = clash
         raise DeriveError(f"{first} and {second} would both define {both} in the module: give one another --name")
     taken = {each for n in names for each in defined(n)}
-    return framework(name).write([with_parameter_names(p, taken) for p in plans], command)
+    return writer(name).write([with_parameter_names(p, taken) for p in plans], command)
 
 
 def with_parameter_names(plan: Plan, taken: Iterable[str]) -> Plan:

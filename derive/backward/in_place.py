@@ -33,28 +33,14 @@ from sympy import Add, Expr, Float, Function, Interval, Mul, Piecewise, Pow, S, 
 from sympy.logic.boolalg import Boolean, BooleanTrue
 
 from derive.engine.piecewise import condition_set, pieces
+from derive.knowledge import registry
 
-IN_PLACE_FUNCTIONS = {
-    "exp": "exp",
-    "expm1": "expm1",
-    "log": "log",
-    "log1p": "log1p",
-    "sigmoid": "sigmoid",
-    "tanh": "tanh",
-    "erf": "erf",
-    "erfc": "erfc",
-    "Abs": "abs",
-    "cos": "cos",
-    "sin": "sin",
-    "cosh": "cosh",
-    "sinh": "sinh",
-    "atan": "atan",
-}
+IN_PLACE_FUNCTIONS = registry.in_place_methods()
 """SymPy's function (by class name) -> the torch function with a method of the same name and an
-in-place variant (``t.exp_()``)."""
+in-place variant (``t.exp_()``): the registry entries' ``in_place``."""
 
-ZERO_AT_ZERO = frozenset({"expm1", "log1p", "sin", "sinh", "tanh", "atan", "asinh", "erf", "Abs"})
-"""Functions that are exactly 0 at 0 in floating point (f(0) = 0, rounding or not)."""
+ZERO_AT_ZERO = registry.zero_at_zero()
+"""Functions that are exactly 0 at 0 in floating point (f(0) = 0, rounding or not): the entries' ``zero_at_zero``."""
 
 
 class Clamp(Function):

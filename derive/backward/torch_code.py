@@ -1,7 +1,7 @@
 """PyTorch: a ``torch.autograd.Function`` per activation, printed by a subclass of SymPy's TorchPrinter.
 
-The forward is PyTorch's own kernel where the library names one that computes the same g
-(``Activation.torch``: F.elu, F.leaky_relu, ...), else derive's stable formula. The backward
+The forward is PyTorch's own kernel where the library's entry marks one of its spellings as computing
+the same g (``Activation.torch``: F.elu, F.leaky_relu, ...), else derive's stable formula. The backward
 computes grad·F(y) from the saved output (or grad·g'(x) from the input): in place, block by block
 (``_<name>_backward`` through ``in_blocks``, derive.backward.blocks), and out of place with torch
 operations when autograd records it, so it can be differentiated again (double backward: the

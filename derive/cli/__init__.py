@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -33,6 +35,44 @@ class FormatChoice(click.ParamType):
         return [click.shell_completion.CompletionItem(n) for n in sorted(render.formats()) if n.startswith(incomplete)]
 
 
+class Listed(click.Choice):
+    """click's Choice over the names of a registry, read when click needs them (help, a value to check):
+    nothing is loaded for a command that does not use them, and the choices are the registry's as it is."""
+
+    def __init__(self, names: Callable[[], Iterable[str]]) -> None:
+        self.names = names
+        self.case_sensitive = True
+
+    @property
+    def choices(self) -> tuple[str, ...]:  # type: ignore[override]  # click's is a fixed tuple
+        return tuple(self.names())
+
+
+# The choices of --input, slides --format, --framework and mark --format: each its registry's names
+
+
+def notations() -> list[str]:
+    from derive.reading import notations
+
+    return list(notations.NOTATIONS)
+
+
+def decks() -> list[str]:
+    return [f.name for f in render.formats().values() if f.deck]
+
+
+def frameworks() -> list[str]:
+    from derive import backward
+
+    return list(backward.frameworks())
+
+
+def marking_formats() -> list[str]:
+    from derive.mark import render as marking  # when used: derive.mark is also the name of derive.mark()
+
+    return list(marking.formats())
+
+
 class TargetCommand(click.Command):
     """A command whose targets may begin with "-": -log(1 + e^-z) is an expression, not an option."""
 
@@ -56,7 +96,7 @@ VAR = click.option(
 NOTATION = click.option(
     "--input",
     "notation",
-    type=click.Choice(["auto", "math", "latex", "code"]),
+    type=Listed(notations),
     default="auto",
     show_default=True,
     help="How TARGET is written: math notation and SymPy syntax, LaTeX, or code (torch., np., F.); auto: LaTeX "
@@ -70,7 +110,26 @@ def fail(message: str) -> None:
     sys.exit(2)
 
 
-@click.group(context_settings=CONTEXT)
+class Guarded(click.Group):
+    """The command group, with one line for what no command foresaw: an exception that is no DeriveError
+    is a bug in derive, said in one line on stderr with exit status 2, never a traceback
+    (DERIVE_DEBUG=1 shows it)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except RecursionError:
+            fail("the expression is nested too deeply to work on")
+        except Exception as exc:
+            if os.environ.get("DERIVE_DEBUG", "") not in ("", "0"):
+                raise
+            said = " ".join(str(exc).split())[:200]
+            fail(f"a bug in derive ({type(exc).__name__}: {said}); DERIVE_DEBUG=1 shows where")
+
+
+@click.group(cls=Guarded, context_settings=CONTEXT)
 @click.version_option(__version__, "--version", prog_name="derive")
 @click.option("--no-cache", is_flag=True, help="Compute every answer again (see `derive cache`).")
 @click.pass_context
@@ -142,7 +201,7 @@ def derive_all(targets: tuple[str, ...], var: str | None, order: int, notation: 
 @click.option(
     "--format",
     "deck_format",
-    type=click.Choice(["beamer", "reveal"]),
+    type=Listed(decks),
     default=None,
     help="Beamer or reveal.js (default: from the extension; one that does not fit it is refused).",
 )
@@ -175,7 +234,8 @@ def slides(
     from derive.render.tex import compile_pdf
 
     path = Path(output)
-    by_extension = {".tex": "beamer", ".pdf": "beamer", ".html": "reveal"}.get(path.suffix)
+    sources = {f.extension: f.name for f in render.formats().values() if f.deck}
+    by_extension = {**sources, ".pdf": "beamer"}.get(path.suffix)  # a .pdf is the Beamer deck, compiled
     if by_extension is None:
         found = path.suffix or "no extension"
         fail(f"{output}: slides are .tex or .pdf (Beamer) or .html (reveal.js), not {found}")
@@ -247,7 +307,7 @@ def page(
 @click.argument("targets", nargs=-1, required=True)
 @click.option(
     "--framework",
-    type=click.Choice(["torch", "jax", "numpy"]),
+    type=Listed(frameworks),
     required=True,
     help="The library the code is for: torch (autograd.Function), jax (custom_vjp), numpy (forward, backward).",
 )
@@ -354,7 +414,7 @@ def prove(lhs: str, rhs: str, var: str, fmt: str) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "latex", "html"]),
+    type=Listed(marking_formats),
     default="text",
     show_default=True,
     help="How the marking is written (a folder: the summaries are CSV and JSON).",
@@ -376,7 +436,7 @@ def mark(target: str, submission: str, var: str | None, fmt: str, output: str | 
         text = sys.stdin.read() if submission == "-" else folder.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         fail(f"cannot read {submission}: {exc}")
-    from derive.mark import mark as mark_submission
+    from derive.mark.marking import mark as mark_submission
 
     try:
         marking = mark_submission(target, text, var=var, seconds=seconds)
@@ -408,7 +468,7 @@ def _mark_folder(target: str, folder: Path, var: str | None, seconds: float) -> 
     import json
 
     from derive.files import write_atomic
-    from derive.mark import mark as mark_submission
+    from derive.mark.marking import mark as mark_submission
 
     rows = []
     for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
@@ -466,8 +526,9 @@ def serve(
     try:
         import uvicorn
 
-        from derive.serve.app import LOCAL_HOSTS, MAX_QUERY, Settings, create_app
+        from derive.serve.app import LOCAL_HOSTS, Settings, create_app
         from derive.serve.protocol import BACKLOG, KEEP_ALIVE_SECONDS, GuardedH11Protocol, raise_descriptor_limit
+        from derive.serve.query import MAX_QUERY
     except ImportError:
         fail("derive serve needs the web extra: pip install 'derive[web]' (Starlette and uvicorn)")
     everywhere = host in ("0.0.0.0", "::")
@@ -576,7 +637,7 @@ def list_() -> None:
 
 @main.command()
 def table() -> None:
-    """The library as a Markdown table (the README's), with g' in terms of g."""
+    """The library as a Markdown table (docs/library.md's), with g' in terms of g."""
 
     def compute() -> str:
         from derive.knowledge.activations import LIBRARY

@@ -29,7 +29,7 @@ MAX_ENTRIES = 2000  # about 10 MB for typical answers; the oldest go first
 MAX_BYTES = 256 << 20  # and at most this on disk (a reveal deck is over a megabyte)
 LARGEST = 8 << 20  # an answer larger than this is not kept
 LARGE = 256 << 10  # an answer larger than this has the cache's bytes counted at once
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parents[1]  # derive/: the fingerprint is of every source file of derive
 
 
 def enabled() -> bool:

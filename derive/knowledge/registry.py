@@ -2,9 +2,11 @@
 
 An entry gives the function's names (what the parser reads), its SymPy object, its derivative
 rule (the rule's name, f'(u), where it holds), its inverse (for the output form's inversion and
-for the checker), its names for the text and LaTeX printers, and its names in NumPy, PyTorch and
-JAX code.  The parser's whitelist, the rule table, the inverses and the printers all read this
-table; adding a function is one entry here (and its test).
+for the checker), its names for the text and LaTeX printers, its names in NumPy, PyTorch and
+JAX code, and what the PyTorch backward writer may do with it (run it in place, leave a piece of
+it unmasked where it is exactly 0 at 0).  The parser's whitelist, the rule table, the inverses,
+the printers and the in-place writer all read this table; adding a function is one entry here
+(and its test).
 
 A function's reason is not written here: it is derived from ``derivative`` (d/du f(u) = f'(u)), so
 what a rule computes and what it says cannot drift apart.
@@ -44,6 +46,9 @@ class KnownFunction:
     arc: str | None = None  # the entry that f^{-1} names in notation (tan^{-1} is atan), when f has one
     read_as: Callable[[Expr], Expr] | None = None  # the formula the parser writes for it (log1p(u): log(1 + u))
     spelled: tuple[tuple[str, str], ...] = ()  # (a name, the line that says how it was read: "θ(u) as the step")
+    # what the torch backward writer (derive.backward.in_place) may do with it:
+    in_place: bool = False  # its torch function is also a tensor method with an in-place variant (t.exp_())
+    zero_at_zero: bool = False  # f(0) is exactly 0 in floating point too: a piece of it clamped to 0 needs no mask
 
 
 def _fdiff(f: type) -> Callable[[Expr], Expr]:
@@ -66,6 +71,7 @@ FUNCTIONS: tuple[KnownFunction, ...] = (
         numpy="numpy.exp",
         torch="torch.exp",
         jax="jax.numpy.exp",
+        in_place=True,
     ),
     KnownFunction(
         "log",
@@ -78,6 +84,7 @@ FUNCTIONS: tuple[KnownFunction, ...] = (
         numpy="numpy.log",
         torch="torch.log",
         jax="jax.numpy.log",
+        in_place=True,
     ),
     KnownFunction("sqrt", sympy.sqrt, ("sqrt",), numpy="numpy.sqrt", torch="torch.sqrt", jax="jax.numpy.sqrt"),
     KnownFunction(
@@ -93,6 +100,7 @@ FUNCTIONS: tuple[KnownFunction, ...] = (
         torch="torch.sigmoid",
         jax="jax.nn.sigmoid",
         arc="logit",
+        in_place=True,
     ),
     KnownFunction(
         "logit",
@@ -118,6 +126,8 @@ FUNCTIONS: tuple[KnownFunction, ...] = (
         jax="jax.numpy.expm1",
         read_as=lambda u: sympy.exp(u) - 1,
         spelled=(("expm1", "expm1(u) as e^u - 1"),),
+        in_place=True,
+        zero_at_zero=True,
     ),
     KnownFunction(
         "log1p",
@@ -129,6 +139,8 @@ FUNCTIONS: tuple[KnownFunction, ...] = (
         jax="jax.numpy.log1p",
         read_as=lambda u: sympy.log(1 + u),
         spelled=(("log1p", "log1p(u) as log(1 + u)"),),
+        in_place=True,
+        zero_at_zero=True,
     ),
     # logarithms to a base, read as log(u)/log(b) (the parser reads log_b u and \log_{b} too)
     KnownFunction(
@@ -180,6 +192,7 @@ FUNCTIONS: tuple[KnownFunction, ...] = (
         numpy="scipy.special.erfc",
         torch="torch.erfc",
         jax="jax.scipy.special.erfc",
+        in_place=True,
     ),
     # the real cube root (Cardano's formula; the printers set it as a radical, ∛u): what ∛u, \sqrt[3]{u},
     # numpy.cbrt and math.cbrt compute, below 0 too
@@ -213,6 +226,8 @@ FUNCTIONS: tuple[KnownFunction, ...] = (
         torch="torch.tanh",
         jax="jax.numpy.tanh",
         arc="atanh",
+        in_place=True,
+        zero_at_zero=True,
     ),
     KnownFunction(
         "sinh",
@@ -225,6 +240,8 @@ FUNCTIONS: tuple[KnownFunction, ...] = (
         torch="torch.sinh",
         jax="jax.numpy.sinh",
         arc="asinh",
+        in_place=True,
+        zero_at_zero=True,
     ),
     KnownFunction(
         "cosh",
@@ -236,6 +253,7 @@ FUNCTIONS: tuple[KnownFunction, ...] = (
         torch="torch.cosh",
         jax="jax.numpy.cosh",
         arc="acosh",
+        in_place=True,
     ),
     KnownFunction(
         "sin",
@@ -247,6 +265,8 @@ FUNCTIONS: tuple[KnownFunction, ...] = (
         torch="torch.sin",
         jax="jax.numpy.sin",
         arc="asin",
+        in_place=True,
+        zero_at_zero=True,
     ),
     KnownFunction(
         "cos",
@@ -258,6 +278,7 @@ FUNCTIONS: tuple[KnownFunction, ...] = (
         torch="torch.cos",
         jax="jax.numpy.cos",
         arc="acos",
+        in_place=True,
     ),
     KnownFunction(
         "tan",
@@ -285,6 +306,8 @@ FUNCTIONS: tuple[KnownFunction, ...] = (
         numpy="numpy.arctan",
         torch="torch.atan",
         jax="jax.numpy.arctan",
+        in_place=True,
+        zero_at_zero=True,
     ),
     KnownFunction(
         "asin",
@@ -321,6 +344,7 @@ FUNCTIONS: tuple[KnownFunction, ...] = (
         numpy="numpy.arcsinh",
         torch="torch.asinh",
         jax="jax.numpy.arcsinh",
+        zero_at_zero=True,
     ),
     KnownFunction(
         "atanh",
@@ -357,6 +381,8 @@ FUNCTIONS: tuple[KnownFunction, ...] = (
         numpy="scipy.special.erf",
         torch="torch.erf",
         jax="jax.scipy.special.erf",
+        in_place=True,
+        zero_at_zero=True,
     ),
     KnownFunction(  # SymPy's erfc (the printed-only one below keeps a negative argument for code)
         "erfc",
@@ -368,6 +394,7 @@ FUNCTIONS: tuple[KnownFunction, ...] = (
         numpy="scipy.special.erfc",
         torch="torch.erfc",
         jax="jax.scipy.special.erfc",
+        in_place=True,
     ),
     KnownFunction(
         "Abs",
@@ -380,6 +407,8 @@ FUNCTIONS: tuple[KnownFunction, ...] = (
         numpy="numpy.abs",
         torch="torch.abs",
         jax="jax.numpy.abs",
+        in_place=True,
+        zero_at_zero=True,
     ),
     KnownFunction(
         "sign",
@@ -498,9 +527,13 @@ def entry(func: object) -> KnownFunction | None:
     return _by_function().get(func)
 
 
+def _class_name(e: KnownFunction) -> str:
+    return getattr(e.function, "__name__", e.name)
+
+
 @cache
 def _by_class_name() -> dict[str, KnownFunction]:
-    named = ((getattr(e.function, "__name__", e.name), e) for e in FUNCTIONS)
+    named = ((_class_name(e), e) for e in FUNCTIONS)
     return {name: e for name, e in named if name != "<lambda>"}
 
 
@@ -531,3 +564,16 @@ def inverses() -> dict[type, type]:
 def inverse_pairs() -> dict[type, type]:
     """f⁻¹ -> f: f⁻¹(f(x)) = x for real x in f's domain (the checker cancels those SymPy leaves, atanh(tanh x))."""
     return {inv: f for f, inv in inverses().items()}
+
+
+@cache
+def in_place_methods() -> dict[str, str]:
+    """SymPy's class name -> the torch function (and tensor method) that has an in-place variant: exp -> exp
+    (``t.exp_()``), Abs -> abs."""
+    return {_class_name(e): e.torch.rpartition(".")[2] for e in FUNCTIONS if e.in_place and e.torch is not None}
+
+
+@cache
+def zero_at_zero() -> frozenset[str]:
+    """The class names of the functions exactly 0 at 0 in floating point (expm1, tanh, |u|)."""
+    return frozenset(_class_name(e) for e in FUNCTIONS if e.zero_at_zero)

@@ -7,7 +7,7 @@ wrong.  ``Rearrangement`` mistakes act on the line before instead (a sign or a t
 for 1 - g²).  A mistake is named only when the student's line is proved equal to such a candidate:
 the name says what happened at that place, never a guess.
 
-``CATALOGUE`` lists every mistake by its fixed identifier, most specific first; the README gives the
+``CATALOGUE`` lists every mistake by its fixed identifier, most specific first; docs/marking.md gives the
 table.
 """
 

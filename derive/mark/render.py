@@ -1,12 +1,53 @@
-"""A marking in words: text with ✓ and ✗, JSON, LaTeX and HTML with the marks beside each line."""
+"""A marking in words: text with ✓ and ✗, JSON, LaTeX and HTML with the marks beside each line.
+
+Each format registers itself here (``register``), as the formats of ``derive.render`` do: the CLI's
+``derive mark --format`` choices, the web API's ``format`` and docs/marking.md's table are built from
+``formats()``.  Imports at the top stay light (no SymPy): the CLI and the server list the formats.
+"""
 
 from __future__ import annotations
 
 import html
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-FORMATS = ("text", "json", "latex", "html")
+
+@dataclass(frozen=True)
+class MarkingFormat:
+    name: str  # the --format choice and the web's format
+    media_type: str  # what the server sends it as
+    description: str  # one line (docs/marking.md's table)
+    render: Callable[[Any], str]  # render(marking) -> str
+
+
+_FORMATS: dict[str, MarkingFormat] = {}
+
+
+def register(name: str, media_type: str, description: str) -> Callable[[Callable[[Any], str]], Callable[[Any], str]]:
+    """Decorate a function of a marking to make it the format ``name``; formats are listed in the order they
+    register."""
+
+    def decorate(write: Callable[[Any], str]) -> Callable[[Any], str]:
+        _FORMATS[name] = MarkingFormat(name, media_type, description, write)
+        return write
+
+    return decorate
+
+
+def formats() -> dict[str, MarkingFormat]:
+    """Every marking format, by name, in the order they are listed."""
+    return dict(_FORMATS)
+
+
+def render(marking: Any, fmt: str = "text") -> str:
+    found = _FORMATS.get(fmt)
+    if found is None:
+        from derive.errors import DeriveError
+
+        raise DeriveError(f"a marking is written as {', '.join(_FORMATS)}, not {fmt}")
+    return found.render(marking)
 
 
 def _reason_text(line: Any) -> str:
@@ -79,17 +120,8 @@ def to_dict(marking: Any) -> dict:
     }
 
 
-def render(marking: Any, fmt: str = "text") -> str:
-    if fmt == "json":
-        return json.dumps(to_dict(marking), indent=1, ensure_ascii=False) + "\n"
-    if fmt == "latex":
-        return _latex(marking)
-    if fmt == "html":
-        return _html(marking)
-    if fmt != "text":
-        from derive.errors import DeriveError
-
-        raise DeriveError(f"a marking is written as {', '.join(FORMATS)}, not {fmt}")
+@register("text", "text/plain", "for a terminal: each line with ✓ or ✗ and why, then the summary")
+def _text(marking: Any) -> str:
     from derive.render.printing.text import board_text
 
     out = [
@@ -105,6 +137,11 @@ def render(marking: Any, fmt: str = "text") -> str:
     return "\n".join(out) + "\n"
 
 
+@register("json", "application/json", "every line with its reading, verdict and reason, where it differs, the mistake")
+def _json(marking: Any) -> str:
+    return json.dumps(to_dict(marking), indent=1, ensure_ascii=False) + "\n"
+
+
 def _latex_line(line: Any) -> str:
     from derive.render.printing.latex import board_latex
 
@@ -114,6 +151,7 @@ def _latex_line(line: Any) -> str:
     return f"{lhs} &= {board_latex(line.read_as)}"
 
 
+@register("latex", "application/x-latex", "a LaTeX document: the lines aligned, each with its mark and why")
 def _latex(marking: Any) -> str:
     from derive.render.latex import latex_text
 
@@ -130,6 +168,7 @@ def _latex(marking: Any) -> str:
     )
 
 
+@register("html", "text/html", "one self-contained page, typeset by KaTeX from inside it (offline)")
 def _html(marking: Any) -> str:
     from derive.render.html import RENDER, katex_css, katex_js
 

@@ -11,13 +11,16 @@ real line, away from the points where a piece of the function changes.
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
 from sympy import (
+    Derivative,
     DiracDelta,
+    Dummy,
     Expr,
     Function,
     Mul,
@@ -240,10 +243,11 @@ def _numeric(
     lhs, rhs = (e.replace(lambda x: isinstance(x, DiracDelta), lambda x: S.Zero) for e in (lhs, rhs))
     sides = [lhs, rhs] if domain is None else [lhs, rhs, domain]
     params = sorted(set().union(*(e.free_symbols for e in sides)) - {var}, key=str)
-    f = lambdify([var, *params], printable(sides), modules="mpmath")
+    f = _compiled(sides, var, params)
     rng = random.Random(1)
-    low, high = (-6.0, 6.0) if within is None else (max(within[0], -6.0), min(within[1], 6.0))
     kinks = piecewise.condition_roots(lhs - rhs, var)
+    main, far = _sampled_ranges(kinks, within)
+    low, high = main
     worst = mpmath.mpf(0)
     tried = used = 0
     evaluated: list = []
@@ -269,20 +273,125 @@ def _numeric(
                     err = _relative_error(*_sides(f, z0, values)[:2])
             worst = max(worst, err)
             if err > tolerance:
-                at = f"{var} = {mpmath.nstr(z0, 15)}" + "".join(
-                    f", {p} = {mpmath.nstr(v, 15)}" for p, v in zip(params, values, strict=True)
-                )
-                return Proof(
-                    "failed",
-                    f"differs at {at}: {mpmath.nstr(left, 12)} against {mpmath.nstr(right, 12)} "
-                    f"(relative error {mpmath.nstr(err, 3)})",
-                )
+                return _differs(var, params, z0, values, left, right, err)
     if used < points and not narrowed and len(evaluated) >= 2:
         first, last = float(min(evaluated)), float(max(evaluated))
         return _numeric(lhs, rhs, var, points, digits, domain, (first, last), narrowed=True)
     if used < points:
         return Proof("failed", f"only {used} of {points} points could be evaluated")
-    return Proof("numeric", f"{used} random points, {digits} digits, worst relative error {mpmath.nstr(worst, 3)}")
+    beyond = 0
+    for interval in far:
+        found = _far_points(f, var, params, interval, kinks, digits, rng)
+        if isinstance(found, Proof):
+            return found
+        beyond += found
+    more = f" and {beyond} in the pieces beyond ±6" if beyond else ""
+    return Proof(
+        "numeric", f"{used} random points{more}, {digits} digits, worst relative error {mpmath.nstr(worst, 3)}"
+    )
+
+
+FAR_POINTS = 6
+"""Points drawn in each piece of a piecewise function that lies beyond [-6, 6] (a clip at ±500)."""
+FAR_WIDTH = 20.0
+"""How far into an unbounded piece beyond [-6, 6] its points are drawn."""
+
+
+def _sampled_ranges(
+    kinks: list[float], within: tuple[float, float] | None
+) -> tuple[tuple[float, float], list[tuple[float, float]]]:
+    """Where the points are drawn: [-6, 6] (of ``within``), where the curves bend, and every piece between
+    two kinks, or beyond the last, that lies wholly outside it: its values there are tested too (a step
+    that drops a clip's factor differs only beyond ±500)."""
+    lo, hi = (-math.inf, math.inf) if within is None else within
+    cuts = sorted({k for k in kinks if lo < k < hi})
+    pieces = list(zip([lo, *cuts], [*cuts, hi], strict=True))
+    main = (max(lo, -6.0), min(hi, 6.0))
+    if main[0] >= main[1]:  # ``within`` lies wholly beyond [-6, 6]: its own piece is the main one
+        main = _finite(lo, hi)
+    far = [_finite(a, b) for a, b in pieces if (b <= -6.0 or a >= 6.0) and _finite(a, b) != main]
+    return main, far
+
+
+def _finite(a: float, b: float) -> tuple[float, float]:
+    """A stretch of the piece (a, b) to draw points in: the whole of it, or FAR_WIDTH of it from its end."""
+    if math.isinf(a) and math.isinf(b):
+        return (-6.0, 6.0)
+    if math.isinf(b):
+        return (a, a + FAR_WIDTH)
+    if math.isinf(a):
+        return (b - FAR_WIDTH, b)
+    return (a, b)
+
+
+def _far_points(f, var: Symbol, params: list, interval: tuple[float, float], kinks, digits: int, rng) -> int | Proof:
+    """FAR_POINTS points of a piece beyond [-6, 6] compared with the digits their size needs (σ(500) is
+    1 - 10^-217: at 50 digits 1 - σ(500) would be 0 and a dropped factor unseen), the error relative to
+    the larger side, absolute only below the precision's own noise.  The number of points used, or the
+    failure."""
+    import mpmath
+
+    used = tried = 0
+    while used < FAR_POINTS and tried < FAR_POINTS * 10:
+        tried += 1
+        z0 = rng.uniform(*interval)
+        if any(abs(z0 - k) < 1e-3 for k in kinks):
+            continue
+        values = [rng.uniform(0.5, 2.0) for _ in params]
+        dps = digits + int(abs(z0)) + 20
+        with mpmath.workdps(dps):
+            try:
+                left, right = _sides(f, mpmath.mpf(z0), [mpmath.mpf(v) for v in values])[:2]
+            except (ZeroDivisionError, ValueError, OverflowError, TypeError):
+                continue
+            if not (mpmath.isfinite(left) and mpmath.isfinite(right)):
+                continue
+            used += 1
+            scale = max(abs(left), abs(right))
+            noise = mpmath.mpf(10) ** (-(dps * 9 // 10))
+            err = abs(left - right) / scale if scale > noise else abs(left - right)
+            if err > mpmath.mpf(10) ** (-(digits * 2 // 3)):
+                return _differs(var, params, mpmath.mpf(z0), values, left, right, err)
+    return used
+
+
+def _differs(var: Symbol, params: list, z0, values, left, right, err) -> Proof:
+    import mpmath
+
+    at = f"{var} = {mpmath.nstr(z0, 15)}" + "".join(
+        f", {p} = {mpmath.nstr(v, 15)}" for p, v in zip(params, values, strict=True)
+    )
+    return Proof(
+        "failed",
+        f"differs at {at}: {mpmath.nstr(left, 12)} against {mpmath.nstr(right, 12)} "
+        f"(relative error {mpmath.nstr(err, 3)})",
+    )
+
+
+def _compiled(sides: list[Expr], var: Symbol, params: list[Symbol]) -> Callable:
+    """The sides as one mpmath function of (var, *params).  A derivative SymPy leaves unevaluated (its diff
+    of sign(asin(tanh z)), which it cannot tell real) is taken numerically, by mpmath's diff of the
+    function under it at the working precision: no printer writes a Derivative."""
+    import mpmath
+
+    sides = printable(sides)
+    left = sorted({d for e in sides for d in e.atoms(Derivative)}, key=str)
+    if not left:
+        return lambdify([var, *params], sides, modules="mpmath")
+    names = [Dummy(f"slope{i}") for i in range(len(left))]
+    core = lambdify([var, *params, *names], [e.xreplace(dict(zip(left, names, strict=True))) for e in sides], "mpmath")
+    inner = []
+    for d in left:
+        ((by, n),) = d.variable_count
+        if by != var or d.expr.has(Derivative):
+            raise TypeError(f"a derivative in {by} left by SymPy")  # not one of the variable: not compared
+        inner.append((lambdify([var, *params], d.expr, modules="mpmath"), int(n)))
+
+    def f(z0, *values):
+        slopes = [mpmath.diff(lambda t, h=h: h(t, *values), z0, n) for h, n in inner]
+        return core(z0, *values, *slopes)
+
+    return f
 
 
 def _sides(f, z0, values) -> list:

@@ -14,25 +14,28 @@ conventions it applied, each a line the output shows).  Every reader builds thro
 - SymPy's pretty printing (several lines): ``pretty`` writes the picture as one line of math notation.
 
 The notation families' spellings are tables in ``spellings`` (letters, symbols, LaTeX commands),
-``derive.knowledge.registry`` (each function's names) and ``code`` (the frameworks' names).
+``derive.knowledge.registry`` (each function's names) and ``code`` (the frameworks' names); the notations
+a person may choose are the table ``notations.NOTATIONS``.  This module imports no SymPy at its top (the
+readers load it when they read): the CLI and the server list the notations without it.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-
-from sympy import Expr, Tuple
+from typing import TYPE_CHECKING
 
 from derive.errors import ParseError
-from derive.knowledge.symbols import checked_name
-from derive.reading.grammar import MAX_DEPTH, Grammar, Head
+from derive.reading.notations import NOTATIONS
 from derive.reading.result import Reading
-from derive.reading.tokens import latex_tokens, math_tokens
-from derive.reading.whitelist import LibraryLookup, Whitelist
+
+if TYPE_CHECKING:
+    from sympy import Expr
+
+    from derive.reading.grammar import Head
+    from derive.reading.whitelist import LibraryLookup, Whitelist
 
 MAX_LENGTH = 10_000
-NOTATIONS = ("auto", "math", "latex", "code")
 
 _CODE = re.compile(
     r"(?<![\w.])(torch|F|np|numpy|jnp|jax|math|scipy|nn|special|functools|lax)\s*\.\s*[A-Za-z_]"  # a module's name
@@ -68,6 +71,10 @@ def read(
     """The reading of ``text``: an expression in ``var`` (else the variable the text names, else z);
     every other name a positive constant.  ``library`` gives the library's activations called by
     name (softplus(z)); ``functions`` names the caller defines (g in a derivation being marked)."""
+    from sympy import Expr, Tuple
+
+    from derive.knowledge.symbols import checked_name
+
     _check_limits(text)
     if var is not None:
         checked_name(var)
@@ -98,6 +105,8 @@ def read(
 
 
 def _check_limits(text: str) -> None:
+    from derive.reading.grammar import MAX_DEPTH
+
     if not isinstance(text, str):
         raise ParseError("the expression must be text")
     if "\x00" in text:
@@ -125,6 +134,10 @@ def _parse(
     library_names: tuple[str, ...],
     functions: Mapping[str, Callable[..., Expr]] | None,
 ) -> tuple[Head | None, Expr, Whitelist]:
+    from derive.reading.grammar import Grammar
+    from derive.reading.tokens import latex_tokens, math_tokens
+    from derive.reading.whitelist import Whitelist
+
     build = Whitelist(var, library, library_names, functions)
     if kind == "latex":
         tokens = latex_tokens(text, lambda name: build.function(name) is not None)

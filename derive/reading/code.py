@@ -5,7 +5,10 @@ reads a ``def`` (or an ``nn.Module``'s ``forward``) of a file whose body is assi
 return.  Both go through Python's own parser (``ast.parse``), and every node is built by the
 whitelist (``derive.reading.whitelist``): a name of PyTorch, NumPy, JAX, ``math`` or SciPy is one of
 ``FRAMEWORK`` below, or a function whose code names the registry gives (``torch.tanh``,
-``numpy.arctan``); anything else is refused.  Nothing is imported or executed.
+``numpy.arctan``); anything else is refused.  Nothing is imported or executed.  The library's
+activations are in ``FRAMEWORK`` as their entries spell them (``Activation.code``,
+derive.knowledge.activations: names, keywords, defaults, torch.nn's classes); what is here besides
+is the frameworks' arithmetic and the functions the library does not have.
 
 Keyword arguments are read as the libraries define them (``F.leaky_relu(x, 0.2)``,
 ``F.gelu(x, approximate="tanh")``, ``torch.clamp(x, min=0)``), with their defaults: ``F.elu(x)`` is
@@ -23,9 +26,12 @@ from typing import Any
 
 import sympy
 from sympy import Expr, Rational
+from sympy.core.sympify import SympifyError
 
 from derive.errors import ParseError
 from derive.knowledge import registry
+from derive.knowledge.activations import LIBRARY, Activation, Default, Keyword, Spelling, require
+from derive.knowledge.symbols import parameter, variable
 from derive.reading.whitelist import LibraryLookup, Whitelist
 
 MAX_FILE_BYTES = 1_000_000
@@ -55,10 +61,6 @@ CONSTANTS = {
     "numpy.nan": sympy.nan, "math.nan": sympy.nan, "torch.nan": sympy.nan,
 }  # fmt: skip
 
-SELU_ALPHA = Rational("1.6732632423543772848170429916717")
-SELU_SCALE = Rational("1.0507009873554804934193349852946")
-"""torch.selu's and jax.nn.selu's fixed constants (their documentation's digits)."""
-
 
 @dataclass(frozen=True)
 class CodeFunction:
@@ -71,21 +73,73 @@ class CodeFunction:
     refusal: str | None = None  # why derive does not read it (softmax: not elementwise)
 
 
-REQUIRED = object()
+REQUIRED = Default.REQUIRED
 
 
-def _library(name: str, **values: Any) -> Callable[[Expr], Expr]:
-    """The library activation ``name`` at x, its parameters set to values (numbers or expressions)."""
-    from derive.knowledge.activations import require
-    from derive.knowledge.symbols import parameter, variable
+def _spelled(entry: Activation, spelling: Spelling) -> CodeFunction:
+    """A framework's spelling of a library activation: the entry's formula at the input, its parameters and
+    constants set by the keywords (at their defaults when not given); a parameter no keyword sets stays
+    a parameter (F.selu: α and λ)."""
+    params = ((spelling.input, REQUIRED), *((a.name, _default(entry, a)) for a in spelling.keywords))
+    names = [name for name, _ in params]
 
+    def build(*args: Any, **arguments: Any) -> Expr:
+        arguments = dict(zip(names, args, strict=False)) | arguments  # positional from functools.reduce
+        missing = [n for n in names if n not in arguments]
+        if len(args) > len(names) or missing:
+            raise TypeError(f"{spelling.names[0]} takes {len(names)} arguments")
+        read, values = _reading(entry, spelling, arguments)
+        return _at(read, values, arguments[spelling.input])
+
+    def says(**arguments: Any) -> str | None:
+        read, _ = _reading(entry, spelling, arguments)
+        line = dict(spelling.says).get(read.name)
+        return None if line is None else line.format(**(dict(read.defaults) | arguments))
+
+    return CodeFunction(params, build, says if spelling.says else None)
+
+
+def _default(entry: Activation, argument: Keyword) -> Any:
+    return entry.value(argument.sets) if argument.default is Default.ENTRY else argument.default
+
+
+def _reading(entry: Activation, spelling: Spelling, arguments: dict[str, Any]) -> tuple[Activation, dict[str, Expr]]:
+    """The activation a call reads as (a keyword may pick another: approximate="tanh"), and the values its
+    arguments give; softplus with β ≠ 1 is the entry it is a case of, softplus with β."""
+    read, values = entry, {}
+    for argument in spelling.keywords:
+        value = arguments[argument.name]
+        if argument.picks:
+            read = require(_picked(argument, value, spelling.names[0].rpartition(".")[2]))
+        elif argument.sets is not None:
+            values[argument.sets] = _number(value)
+    case = read.case
+    if case is not None and any(name in values for name, _ in case.at):
+        if all(values[name] == _number(at) for name, at in case.at if name in values):
+            values = {name: v for name, v in values.items() if name not in dict(case.at)}
+        else:
+            read = require(case.of)
+    return read, values
+
+
+def _picked(argument: Keyword, value: Any, function: str) -> str:
+    """The activation an argument's value picks; the refusal names the values as strings (truth values are
+    read too)."""
+    for key, name in argument.picks:
+        if value is key or value == key:
+            return name
+    spelled = " or ".join(repr(key) for key, _ in argument.picks if isinstance(key, str))
+    raise ParseError(f"{function}'s {argument.name} is {spelled}, not {value!r}")
+
+
+def _at(entry: Activation, values: dict[str, Expr], x: Expr) -> Expr:
+    """The entry's formula at x, its constants and parameters set to values: written out, but σ and tanh
+    as the registry's functions (what torch.sigmoid reads as)."""
     u = variable("_u")
-    body = require(name).build(u)[1]
-
-    def at(x: Expr) -> Expr:
-        return body.subs({parameter(k): _number(v) for k, v in values.items()} | {u: x})
-
-    return at
+    fixed = dict(entry.constants)
+    named, body = entry.build(u, **{name: v for name, v in values.items() if name in fixed})
+    formula = named if registry.entry(type(named)) is not None else body
+    return formula.subs({parameter(name): v for name, v in values.items() if name not in fixed} | {u: x})
 
 
 def _number(v: Any) -> Expr:
@@ -98,24 +152,6 @@ def _number(v: Any) -> Expr:
 
 def _one(build: Callable[[Expr], Expr]) -> CodeFunction:
     return CodeFunction((("input", REQUIRED),), lambda input: build(input))
-
-
-def _gelu(input: Expr, approximate: Any) -> Expr:
-    if approximate in ("tanh", True):
-        return _library("gelu_tanh")(input)
-    if approximate in ("none", False):
-        return _library("gelu")(input)
-    raise ParseError(f"gelu's approximate is 'none' or 'tanh', not {approximate!r}")
-
-
-def _softplus(input: Expr, beta: Any, threshold: Any) -> Expr:
-    beta = _number(beta)
-    return _library("softplus")(input) if beta == 1 else _library("softplus_beta", beta=beta)(input)
-
-
-def _hardtanh(input: Expr, min_val: Any, max_val: Any) -> Expr:
-    low, high = _number(min_val), _number(max_val)
-    return sympy.Piecewise((low, input < low), (high, input > high), (input, True))
 
 
 def _clamp(input: Expr, min: Any = None, max: Any = None) -> Expr:  # noqa: A002 - torch's names
@@ -174,10 +210,6 @@ def _threshold(input: Expr, threshold: Any, value: Any) -> Expr:
     return sympy.Piecewise((input, input > _number(threshold)), (_number(value), True))
 
 
-def _prelu(input: Expr, weight: Any) -> Expr:
-    return sympy.Piecewise((input, input > 0), (_number(weight) * input, True))
-
-
 _NOT_ELEMENTWISE = "is not an elementwise function of one variable: derive differentiates activations"
 
 FRAMEWORK: dict[str, CodeFunction] = {}
@@ -189,101 +221,22 @@ def _add(names: str, function: CodeFunction) -> None:
         FRAMEWORK[name] = function
 
 
-# PyTorch's functional activations, and JAX's (jax.nn); their modules (nn.ReLU()) call these
-_add("torch.nn.functional.relu torch.relu jax.nn.relu", _one(_library("relu")))
-_add("torch.nn.functional.relu6 jax.nn.relu6", _one(_library("relu6")))
-_add(
-    "torch.nn.functional.leaky_relu torch.nn.functional.leaky_relu_",
-    CodeFunction(
-        (("input", REQUIRED), ("negative_slope", 0.01)),
-        lambda input, negative_slope: _library("leaky_relu", alpha=negative_slope)(input),
-    ),
-)
-_add(
-    "jax.nn.leaky_relu",
-    CodeFunction(
-        (("x", REQUIRED), ("negative_slope", 0.01)),
-        lambda x, negative_slope: _library("leaky_relu", alpha=negative_slope)(x),
-    ),
-)
-_add(
-    "torch.nn.functional.elu jax.nn.elu",
-    CodeFunction((("input", REQUIRED), ("alpha", 1.0)), lambda input, alpha: _library("elu", alpha=alpha)(input)),
-)
-_add(
-    "torch.nn.functional.celu jax.nn.celu",
-    CodeFunction((("input", REQUIRED), ("alpha", 1.0)), lambda input, alpha: _library("celu", alpha=alpha)(input)),
-)
-_add(
-    "torch.nn.functional.selu torch.selu jax.nn.selu",
-    CodeFunction(
-        (("input", REQUIRED),),
-        lambda input: _library("selu")(input),
-        lambda **_: (
-            f"selu as SELU in its parameters α and λ (the library fixes α = {float(SELU_ALPHA):.6f}, "
-            f"λ = {float(SELU_SCALE):.6f}: every step holds for those)"
-        ),
-    ),
-)
-_add(
-    "torch.nn.functional.gelu",
-    CodeFunction(
-        (("input", REQUIRED), ("approximate", "none")),
-        _gelu,
-        lambda approximate, **_: (
-            f"gelu(x, approximate={approximate!r}) as "
-            + ("the tanh approximation" if approximate == "tanh" else "x·Φ(x), Φ the standard normal CDF")
-        ),
-    ),
-)
-_add(
-    "jax.nn.gelu",
-    CodeFunction(
-        (("x", REQUIRED), ("approximate", True)),
-        lambda x, approximate: _gelu(x, approximate),
-        lambda approximate, **_: (
-            "jax.nn.gelu as "
-            + (
-                "the tanh approximation (approximate=True, JAX's default)"
-                if approximate
-                else "x·Φ(x) (approximate=False)"
-            )
-        ),
-    ),
-)
-_add("torch.nn.functional.silu jax.nn.silu jax.nn.swish", _one(_library("silu")))
-_add("torch.nn.functional.mish jax.nn.mish", _one(_library("mish")))
-_add(
-    "torch.nn.functional.softplus",
-    CodeFunction(
-        (("input", REQUIRED), ("beta", 1.0), ("threshold", 20.0)),
-        _softplus,
-        lambda beta, threshold, **_: (
-            ("softplus as log(1 + e^x)" if _number(beta) == 1 else "softplus as log(1 + e^(βx))/β")
-            + f" (its threshold={threshold} only keeps floating point finite)"
-        ),
-    ),
-)
-_add("jax.nn.softplus", _one(_library("softplus")))
-_add("torch.nn.functional.softsign jax.nn.soft_sign", _one(_library("softsign")))
-_add("torch.nn.functional.logsigmoid jax.nn.log_sigmoid scipy.special.log_expit", _one(_library("logsigmoid")))
-_add("torch.nn.functional.hardsigmoid jax.nn.hard_sigmoid", _one(_library("hard_sigmoid")))
-_add("torch.nn.functional.hardswish jax.nn.hard_swish jax.nn.hard_silu", _one(_library("hard_swish")))
-_add(
-    "torch.nn.functional.hardtanh",
-    CodeFunction((("input", REQUIRED), ("min_val", -1.0), ("max_val", 1.0)), _hardtanh),
-)
-_add("jax.nn.hard_tanh", _one(_library("hard_tanh")))
+# the library's activations as PyTorch, JAX and SciPy spell them, from their entries; their modules (nn.ReLU())
+# call these
+for _entry in LIBRARY:
+    for _spelling in _entry.code:
+        if _spelling.reads:
+            _add(" ".join(_spelling.names), _spelled(_entry, _spelling))
+
+# PyTorch's activations the library does not have
 _add("torch.nn.functional.tanhshrink", _one(lambda input: input - sympy.tanh(input)))
-_add("torch.nn.functional.softshrink", CodeFunction((("input", REQUIRED), ("lambd", 0.5)), _softshrink))
-_add("torch.nn.functional.hardshrink", CodeFunction((("input", REQUIRED), ("lambd", 0.5)), _hardshrink))
+_SHRINK = (("input", REQUIRED), ("lambd", 0.5))  # softshrink's and hardshrink's, the same default
+_add("torch.nn.functional.softshrink", CodeFunction(_SHRINK, _softshrink))
+_add("torch.nn.functional.hardshrink", CodeFunction(_SHRINK, _hardshrink))
 _add(
     "torch.nn.functional.threshold",
     CodeFunction((("input", REQUIRED), ("threshold", REQUIRED), ("value", REQUIRED)), _threshold),
 )
-_add("torch.nn.functional.prelu", CodeFunction((("input", REQUIRED), ("weight", REQUIRED)), _prelu))
-_add("torch.nn.functional.sigmoid jax.nn.sigmoid torch.special.expit", _one(lambda input: _registry("sigmoid")(input)))
-_add("torch.nn.functional.tanh", _one(lambda input: sympy.tanh(input)))
 for _name in ("softmax", "log_softmax", "glu", "normalize", "softmin", "gumbel_softmax", "rrelu", "dropout"):
     _add(
         f"torch.nn.functional.{_name} jax.nn.{_name} torch.{_name}",
@@ -386,13 +339,9 @@ _add(
 _add("torch.logical_not numpy.logical_not jax.numpy.logical_not", _one(lambda input: sympy.Not(input)))
 
 NN_MODULES = {
-    "ReLU": "relu", "ReLU6": "relu6", "LeakyReLU": "leaky_relu", "ELU": "elu", "CELU": "celu", "SELU": "selu",
-    "GELU": "gelu", "SiLU": "silu", "Mish": "mish", "Softplus": "softplus", "Softsign": "softsign",
-    "LogSigmoid": "logsigmoid", "Hardsigmoid": "hardsigmoid", "Hardswish": "hardswish", "Hardtanh": "hardtanh",
-    "Tanhshrink": "tanhshrink", "Softshrink": "softshrink", "Hardshrink": "hardshrink", "Threshold": "threshold",
-    "Sigmoid": "sigmoid", "Tanh": "tanh",
-}  # fmt: skip
-"""torch.nn's modules: nn.LeakyReLU(0.2)(x) is F.leaky_relu(x, 0.2)."""
+    spelling.module: spelling.names[0] for entry in LIBRARY for spelling in entry.code if spelling.module is not None
+} | {name: f"torch.nn.functional.{name.lower()}" for name in ("Tanhshrink", "Softshrink", "Hardshrink", "Threshold")}
+"""torch.nn's modules, to the function they call: nn.LeakyReLU(0.2)(x) is F.leaky_relu(x, 0.2)."""
 
 
 def _registry(name: str) -> Callable[..., Expr]:
@@ -457,15 +406,22 @@ class _Reader:
     def fail(self, node: ast.AST, message: str) -> None:
         column = getattr(node, "col_offset", 0) + 1
         line = getattr(node, "lineno", 1)
-        place = f"at column {column}" if "\n" not in self.text.strip() else f"at line {line}, column {column}"
-        shown = self.text.strip() if len(self.text.strip()) <= 60 else self.text.strip()[:57] + "..."
+        several = "\n" in self.text.strip()
+        place = f"at line {line}, column {column}" if several else f"at column {column}"
+        # one line always: of a file or a function written over several lines, the line refused
+        shown = self.text.splitlines()[line - 1].strip() if several and line <= len(self.text.splitlines()) else ""
+        shown = shown or self.text.strip().replace("\n", " ")
+        shown = shown if len(shown) <= 60 else shown[:57] + "..."
         raise ParseError(f'cannot read the code "{shown}" {place}: {message}')
 
     def value(self, node: ast.AST) -> Any:
         method = getattr(self, f"_{type(node).__name__}", None)
         if method is None:
             self.fail(node, f"Python's {type(node).__name__} is not part of an activation's formula")
-        return method(node)
+        try:
+            return method(node)
+        except (TypeError, ValueError, SympifyError) as exc:  # SymPy refused what the construct builds
+            self.fail(node, f"{ast.unparse(node)[:40]} does not give a number or a tensor ({type(exc).__name__})")
 
     def expr(self, node: ast.AST) -> Expr:
         found = self.value(node)
@@ -597,7 +553,7 @@ class _Reader:
         if isinstance(func, _Reference) and func.name.startswith("torch.nn.") and func.name.count(".") == 2:
             layer = func.name.rpartition(".")[2]
             if layer in NN_MODULES:
-                return _Layer(f"torch.nn.functional.{NN_MODULES[layer]}", tuple(args), tuple(keywords.items()))
+                return _Layer(NN_MODULES[layer], tuple(args), tuple(keywords.items()))
         if isinstance(func, _Reference):
             return self._apply(func.name, args, keywords, node)
         if isinstance(func, CodeFunction):
@@ -840,8 +796,6 @@ def _forward(cls: ast.ClassDef, source: str, module: _Module) -> tuple[ast.Funct
 
 def _attribute_value(attr: str, node: ast.AST | None, source: str, module: _Module) -> Expr:
     """self.alpha = 0.2 is 0.2; self.alpha = alpha, nn.Parameter(...) or anything else: the parameter alpha."""
-    from derive.knowledge.symbols import parameter
-
     if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
         return _number(node.value)
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):

@@ -30,7 +30,7 @@ A derivative operator is ``d/dz``, ``d^n/dz^n``, ``∂/∂z`` (``d²/dz²``) or 
 ``\\mathrm{d}``, ``\\partial`` and ``\\frac{d^n}{dz^n}``; with a name after its d (``dy/dx``) it names a
 derivative, as a head.
 
-How ambiguities are decided (the README's "Accepted input" gives an example of each):
+How ambiguities are decided (docs/input.md gives an example of each):
 
 - implicit multiplication has the precedence of ``*`` and ``/``, left to right: ``1/2x`` is x/2;
 - a function without parentheses takes the implicit product after it: ``sin 2x y`` is sin(2xy),

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from sympy import Expr
+if TYPE_CHECKING:  # no SymPy at import: derive.reading is listed by the CLI without it
+    from sympy import Expr
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,13 @@
 """Renderers: one module per format, each registering itself, all over the same walk of the steps.
 
-A format module calls ``register`` with its name (the module's own name), its file extension and
-its ``render`` function; ``formats()`` finds every module of this package (so a new format is one
-new module), and ``Derivation.render(fmt)``, ``Identity.render(fmt)`` and the CLI's ``--format``
-choices read it.  ``get(name)`` imports only the module of that name: a command that renders one
-format loads one.  A format module keeps its imports light at module level (no SymPy): the CLI
-lists the formats before it knows whether it will compute anything.
+A format module calls ``register`` with its name (the module's own name), its file extension, its
+media type and its ``render`` function; ``formats()`` finds every module of this package (so a new
+format is one new module), and ``Derivation.render(fmt)``, ``Identity.render(fmt)``, the CLI's
+``--format`` choices, the web API's formats, extensions and media types, the page's exports and the
+docs/outputs.md's table read it.  A derivation's formats answer ``derive steps`` and ``/api/steps``; the slide
+decks (``deck``) answer ``derive slides`` and ``/api/slides``.  ``get(name)`` imports only the module
+of that name: a command that renders one format loads one.  A format module keeps its imports light at
+module level (no SymPy): the CLI lists the formats before it knows whether it will compute anything.
 
 What is rendered is a derivation or an identity: steps, each with its reason (a
 ``derive.engine.reasons.Reason``, filled by the format's own printer), its proof, and the notes under it
@@ -37,18 +39,31 @@ class Format:
     description: str
     options: tuple[str, ...] = ()  # the keyword options it takes (latex: standalone)
     document: bool = False  # a whole document for several items (slides, a page), not a fragment
+    media_type: str = "text/plain"  # what the server sends it as
+    label: str = ""  # its name for people (the page's exports)
+    rank: int = 0  # its place in the lists people read (the server's choices, the page, docs/)
+    deck: bool = False  # a slide deck (derive slides), not one of a derivation's formats (derive steps)
 
 
 _FORMATS: dict[str, Format] = {}
 
 
 def register(
-    name: str, extension: str, description: str, options: tuple[str, ...] = (), document: bool = False
+    name: str,
+    extension: str,
+    description: str,
+    options: tuple[str, ...] = (),
+    document: bool = False,
+    *,
+    media_type: str,
+    label: str,
+    rank: int,
+    deck: bool = False,
 ) -> Callable[[Callable[..., str]], Callable[..., str]]:
     """Decorate a format module's render function to make the format known by ``name``."""
 
     def decorate(render: Callable[..., str]) -> Callable[..., str]:
-        _FORMATS[name] = Format(name, extension, render, description, options, document)
+        _FORMATS[name] = Format(name, extension, render, description, options, document, media_type, label, rank, deck)
         return render
 
     return decorate
@@ -67,10 +82,11 @@ def _modules() -> list[str]:
 
 
 def formats() -> dict[str, Format]:
-    """Every format, by name: each module of this package registers its own."""
+    """Every format, by name, in the order people read them (``rank``): each module of this package registers
+    its own."""
     for module in _modules():
         importlib.import_module(f"{__name__}.{module}")
-    return dict(_FORMATS)
+    return {f.name: f for f in sorted(_FORMATS.values(), key=lambda f: (f.rank, f.name))}
 
 
 def get(name: str) -> Format:

@@ -306,6 +306,10 @@ def plot_frame(derivations: Sequence[Any], image: str) -> str:
     "Beamer slides: a column per target, two a frame, a line a build",
     ("title", "reasons", "plots", "aspect"),
     True,
+    media_type="application/x-latex",
+    label="Beamer",
+    rank=6,
+    deck=True,
 )
 def render(
     derivations: Sequence[Any],

@@ -118,7 +118,14 @@ def section(item: Any, plots: bool = False) -> str:
 
 
 @register(
-    "html", ".html", "one self-contained page, typeset by KaTeX from inside it (offline)", ("title", "plots"), True
+    "html",
+    ".html",
+    "one self-contained page, typeset by KaTeX from inside it (offline)",
+    ("title", "plots"),
+    True,
+    media_type="text/html",
+    label="HTML",
+    rank=5,
 )
 def render(items: Sequence[Any], title: str = "Derivatives of activation functions", plots: bool = False) -> str:
     body = "\n".join(section(d, plots) for d in items)

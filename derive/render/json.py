@@ -57,7 +57,14 @@ def to_dict(item: Any) -> dict[str, Any]:
     }
 
 
-@register("json", ".json", "every step with its expression, rule, reason, LaTeX and proof")
+@register(
+    "json",
+    ".json",
+    "every step with its expression, rule, reason, LaTeX and proof",
+    media_type="application/json",
+    label="JSON",
+    rank=4,
+)
 def render(items: Sequence[Any]) -> str:
     import json
 

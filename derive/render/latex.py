@@ -148,6 +148,9 @@ def block(item: Any, environment: str = "align*", reasons: bool = False) -> str:
     ".tex",
     "an align* block (--standalone: a complete document)",
     options=("standalone", "environment", "reasons"),
+    media_type="application/x-latex",
+    label="LaTeX",
+    rank=2,
 )
 def render(items: Sequence[Any], environment: str = "align*", standalone: bool = False, reasons: bool = False) -> str:
     """An ``align*`` fragment (or ``aligned``) per item, or with ``standalone`` a complete document with

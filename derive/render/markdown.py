@@ -17,7 +17,14 @@ def markdown_text(text: str) -> str:
     return "".join(_MARKDOWN_ESCAPES.get(c, c) for c in " ".join(text.split()))
 
 
-@register("markdown", ".md", "$$ blocks with the reasons typeset (GitHub, MathJax)")
+@register(
+    "markdown",
+    ".md",
+    "$$ blocks with the reasons typeset (GitHub, MathJax)",
+    media_type="text/markdown",
+    label="Markdown",
+    rank=3,
+)
 def render(items: Sequence[Any]) -> str:
     return "\n".join(section(item) for item in items)
 

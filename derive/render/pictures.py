@@ -1,4 +1,4 @@
-"""Pictures of the outputs for the README: a PDF page (pdftoppm) and the HTML page (headless Chromium)."""
+"""Pictures of the outputs for the README and docs/: a PDF page (pdftoppm) and the HTML page (headless Chromium)."""
 
 from __future__ import annotations
 

@@ -111,7 +111,15 @@ SIZES = {"4:3": (1024, 768), "16:9": (1280, 720)}
 
 
 @register(
-    "reveal", ".html", "a reveal.js deck: Beamer's frames and builds as fragments (offline)", ("title", "aspect"), True
+    "reveal",
+    ".html",
+    "a reveal.js deck: Beamer's frames and builds as fragments (offline)",
+    ("title", "aspect"),
+    True,
+    media_type="text/html",
+    label="reveal.js",
+    rank=7,
+    deck=True,
 )
 def render(derivations: Sequence[Any], title: str | None = None, aspect: str = "4:3") -> str:
     order = max(d.order for d in derivations)

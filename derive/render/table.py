@@ -1,6 +1,6 @@
 """The library as a Markdown table: name, definition, and g' in terms of g (or why there is none).
 
-Not a format of one derivation: ``derive table`` prints it, and the README keeps a copy.
+Not a format of one derivation: ``derive table`` prints it, and docs/library.md keeps a copy.
 """
 
 from __future__ import annotations

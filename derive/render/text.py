@@ -10,7 +10,15 @@ from derive.render import register, walk
 _MAX_MATH = 60
 
 
-@register("text", ".txt", "for a terminal: a step a line, its rule and reason beside it", options=("proofs",))
+@register(
+    "text",
+    ".txt",
+    "for a terminal: a step a line, its rule and reason beside it",
+    options=("proofs",),
+    media_type="text/plain",
+    label="Text",
+    rank=1,
+)
 def render(items: Sequence[Any], proofs: bool = False) -> str:
     """Each item's steps; with ``proofs``, how each step was proved after its reason."""
     return "\n".join(section(item, proofs) for item in items)

@@ -1,5 +1,7 @@
 """The web app: one page and a JSON API mirroring the CLI, on Starlette, the engine in worker processes.
 
+The API's routes are built from the job table (``derive.serve.jobs.JOBS``), and the page's lists are written
+into it from the registries when the app starts (``derive.serve.choices``).
 Every API reply is what the CLI prints for the same input (``derive.serve.jobs``); errors are JSON
 (``error``, and ``column`` where the reader gave one) with a 4xx status, or 503 when the engine is
 busy or a request ran past its time limit, never a traceback.  Input is bounded as the CLI bounds it,
@@ -17,7 +19,7 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from importlib import resources
-from urllib.parse import unquote_to_bytes
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -29,11 +31,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from derive.serve import jobs
+from derive.serve import choices, jobs
 from derive.serve.pool import BusyError, Pool, TimedOutError, WorkerLostError
+from derive.serve.query import Query, RefusedError
 
-MAX_TEXT = 10_000  # the CLI's limit on an expression
-MAX_QUERY = 64_000  # a query string, percent-encoded
 MAX_BODY = 200_000  # a derivation to mark, as JSON
 MEMORY_ENTRIES = 1024  # replies kept in the server's memory (the disk cache keeps more)
 MEMORY_BYTES = 64 << 20  # and their bodies' bytes: a reveal deck is over a megabyte
@@ -59,57 +60,9 @@ class Settings:
     of another site cannot reach the server through a name it controls (DNS rebinding); "*" for any."""
 
 
-class RefusedError(Exception):
-    """Bad input: one line, a 4xx."""
-
-    def __init__(self, message: str, status: int = 400) -> None:
-        super().__init__(message)
-        self.status = status
-
-
 def _error(message: str, status: int, column: int | None = None, headers: dict | None = None) -> JSONResponse:
     data = {"error": message, **({"column": column} if column is not None else {})}
     return JSONResponse(data, status_code=status, headers=headers)
-
-
-class _Params:
-    """A request's parameters, checked: text within the CLI's limits and valid UTF-8, choices among theirs."""
-
-    def __init__(self, request: Request) -> None:
-        raw = request.scope.get("query_string", b"")
-        if len(raw) > MAX_QUERY:
-            raise RefusedError(f"the query string is {len(raw)} bytes; the limit is {MAX_QUERY}", 414)
-        for part in raw.split(b"&"):
-            try:
-                unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8")
-            except UnicodeDecodeError:
-                raise RefusedError("the query string is not valid UTF-8") from None
-        self.values = dict(request.query_params)
-
-    def text(self, name: str, required: bool = True) -> str | None:
-        value = self.values.get(name)
-        if value is None or value == "":
-            if required:
-                raise RefusedError(f"the parameter {name} is missing")
-            return None
-        if len(value) > MAX_TEXT:
-            raise RefusedError(f"{name} is {len(value)} characters long; the limit is {MAX_TEXT}", 413)
-        return value
-
-    def choice(self, name: str, choices: tuple[str, ...], default: str) -> str:
-        value = self.values.get(name, default)
-        if value not in choices:
-            raise RefusedError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
-        return value
-
-    def order(self) -> int:
-        value = self.values.get("order", "1")
-        if value not in ("1", "2", "3", "4"):
-            raise RefusedError(f"order must be from 1 to 4, not {value!r}")
-        return int(value)
-
-    def flag(self, name: str) -> bool:
-        return self.values.get(name, "0") in ("1", "true", "yes")
 
 
 class _Shared:
@@ -213,54 +166,23 @@ async def _unless_gone(request: Request, answer: Awaitable[jobs.Reply]) -> jobs.
     return answering.result()
 
 
-def _route(kind: str, parse: Callable[[_Params], dict]) -> Callable[[Request], Awaitable[Response]]:
+def _route(job: jobs.Job) -> Callable[[Request], Awaitable[Response]]:
+    """The endpoint of a job: its request parsed as the job says, its answer the engine's."""
+
     async def endpoint(request: Request) -> Response:
-        params = _Params(request)
-        reply = await _unless_gone(request, request.app.state.engine.answer(kind, parse(params)))
-        return _response(reply, params.flag("download"))
+        if job.method == "POST":
+            params, download = job.parse(await _json_body(request)), False
+        else:
+            query = Query(request.scope.get("query_string", b""), request.query_params)
+            params, download = job.parse(query), query.flag("download")
+        reply = await _unless_gone(request, request.app.state.engine.answer(job.kind, params))
+        return _response(reply, download)
 
     return endpoint
 
 
-def _common(p: _Params) -> dict:
-    return {
-        "f": p.text("f"),
-        "var": p.text("var", False),
-        "input": p.choice("input", ("auto", "math", "latex", "code"), "auto"),
-    }
-
-
-def _steps(p: _Params) -> dict:
-    fmt = p.choice("format", jobs.FORMATS, "json")
-    reasons = p.flag("reasons")
-    if reasons and fmt != "latex":
-        raise RefusedError(f"reasons is for format latex: {fmt} shows each step's reason already")
-    return {**_common(p), "format": fmt, "reasons": reasons, "order": p.order()}
-
-
-def _backward(p: _Params) -> dict:
-    return {
-        **_common(p),
-        "framework": p.choice("framework", ("torch", "jax", "numpy"), "torch"),
-        "name": p.text("name", False),
-    }
-
-
-def _prove(p: _Params) -> dict:
-    return {
-        "lhs": p.text("lhs"),
-        "rhs": p.text("rhs"),
-        "var": p.text("var", False),
-        "format": p.choice("format", jobs.FORMATS, "json"),
-    }
-
-
-def _slides(p: _Params) -> dict:
-    return {**_common(p), "format": p.choice("format", ("beamer", "reveal", "pdf"), "beamer"),
-            "aspect": p.choice("aspect", ("4:3", "16:9"), "4:3")}  # fmt: skip
-
-
-async def mark(request: Request) -> Response:
+async def _json_body(request: Request) -> Any:
+    """A request's JSON body, within MAX_BODY bytes that arrive within BODY_SECONDS."""
     if int(request.headers.get("content-length") or 0) > MAX_BODY:
         raise RefusedError(f"the request body is larger than {MAX_BODY} bytes", 413)
     body = b""
@@ -273,19 +195,9 @@ async def mark(request: Request) -> Response:
     except TimeoutError:
         raise RefusedError(f"the request body did not arrive within {BODY_SECONDS:g} s", 408) from None
     try:
-        data = json.loads(body.decode("utf-8"))
+        return json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         raise RefusedError('the request body is not JSON (UTF-8): send {"f": ..., "submission": ...}') from None
-    if not isinstance(data, dict) or not isinstance(data.get("f"), str) or not isinstance(data.get("submission"), str):
-        raise RefusedError('the body must be {"f": "<target>", "submission": "<the derivation>"}')
-    fmt = data.get("format", "json")
-    if fmt not in ("text", "json", "latex", "html"):
-        raise RefusedError(f"format must be text, json, latex or html, not {fmt!r}")
-    if len(data["f"]) > MAX_TEXT:
-        raise RefusedError(f"f is {len(data['f'])} characters long; the limit is {MAX_TEXT}", 413)
-    var = data.get("var") if isinstance(data.get("var"), str) else None
-    params = {"f": data["f"], "submission": data["submission"], "var": var, "format": fmt}
-    return _response(await _unless_gone(request, request.app.state.engine.answer("mark", params)))
 
 
 def _page_file(name: str) -> bytes:
@@ -293,9 +205,8 @@ def _page_file(name: str) -> bytes:
 
 
 async def page(request: Request) -> Response:
-    return Response(
-        _page_file("index.html"), media_type="text/html; charset=utf-8", headers={"Cache-Control": "no-cache"}
-    )
+    headers = {"Cache-Control": "no-cache"}
+    return Response(request.app.state.page, media_type="text/html; charset=utf-8", headers=headers)
 
 
 async def health(request: Request) -> Response:
@@ -381,13 +292,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     routes = [
         Route("/", page),
         Route("/api/health", health),
-        Route("/api/read", _route("read", _common)),
-        Route("/api/steps", _route("steps", _steps)),
-        Route("/api/backward", _route("backward", _backward)),
-        Route("/api/prove", _route("prove", _prove)),
-        Route("/api/plot", _route("plot", _common)),
-        Route("/api/slides", _route("slides", _slides)),
-        Route("/api/mark", mark, methods=["POST"]),
+        *(Route(job.path, _route(job), methods=[job.method]) for job in jobs.JOBS.values()),
         Mount("/static/katex", StaticFiles(directory=str(katex))),
         Mount("/static", StaticFiles(directory=str(static))),
     ]
@@ -409,4 +314,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
         },
     )
     app.state.engine = engine
+    app.state.page = choices.filled(_page_file("index.html").decode("utf-8")).encode("utf-8")
     return app

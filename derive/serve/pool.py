@@ -30,7 +30,7 @@ import os
 import signal
 from typing import Any
 
-from derive.serve.jobs import Reply
+from derive.serve.jobs import JOBS, Reply
 
 LOWERED = ((1.0, 10), (3.0, 19))
 """(seconds, priority): a job's worker runs at a lower priority the longer its job runs.  A derivation typed
@@ -243,11 +243,6 @@ class _Worker:
             pass
 
 
-FAST = ("read",)
-"""Jobs of milliseconds (the page's live preview): a quarter of the workers (at least one) do only these,
-so that a preview never waits behind a derivation."""
-
-
 class _Lane:
     """Workers and the jobs waiting for one of them; a worker is idle once warm."""
 
@@ -281,7 +276,8 @@ class _Lane:
 
 class Pool:
     """``workers`` processes (a quarter of them, at least one, for the fast jobs when there are two or
-    more), a queue of at most ``queue`` waiting jobs, ``timeout`` seconds a job."""
+    more: ``Job.fast``, the page's live preview, so that a preview never waits behind a derivation), a queue
+    of at most ``queue`` waiting jobs, ``timeout`` seconds a job."""
 
     def __init__(self, workers: int, queue: int, timeout: float) -> None:
         self.size, self.queue_size, self.timeout = workers, queue, timeout
@@ -311,7 +307,7 @@ class Pool:
             worker.reap()
 
     async def run(self, kind: str, params: dict) -> Reply:
-        lane = self.lanes["fast" if kind in FAST else "other"]
+        lane = self.lanes["fast" if JOBS[kind].fast else "other"]
         if lane.idle.empty() and lane.waiting >= self.queue_size:
             raise BusyError
         lane.waiting += 1
@@ -321,7 +317,9 @@ class Pool:
             lane.waiting -= 1
         worker.busy = True
         try:
-            if not worker.alive and not await worker.revive():  # died while idle: replaced before this job
+            # died while idle: replaced before this job; and one the health check is replacing is waited for
+            # until it has said it is ready (else this job would read its "ready" as the reply)
+            if not await worker.revive():
                 raise WorkerLostError
             return await worker.run(kind, params, self.timeout)
         finally:

@@ -1,4 +1,4 @@
-"""The README's pictures of the web page: a desktop and a phone (Playwright on the system Chromium).
+"""The pictures of the web page in docs/web.md: a desktop and a phone (Playwright on the system Chromium).
 
 ``python -m derive.serve.screenshots`` starts ``derive serve`` on a free loopback port and writes
 outputs/web-desktop.png and outputs/web-phone.png; the web tests take them again and compare.

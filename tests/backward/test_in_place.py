@@ -10,7 +10,7 @@ import re
 
 import pytest
 import torch
-from conftest import LIBRARY_NAMES
+from helpers import LIBRARY_NAMES
 from sympy import Eq, Mul, Piecewise, Rational, Symbol, exp, sqrt
 
 from derive.backward import blocks, plan

@@ -9,7 +9,7 @@ import sys
 import jax
 import numpy as np
 import pytest
-from conftest import keywords
+from helpers import keywords
 from jax.test_util import check_grads
 
 from derive.knowledge.activations import LIBRARY

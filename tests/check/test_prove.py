@@ -6,7 +6,7 @@ import math
 
 import pytest
 from click.testing import CliRunner
-from conftest import assert_equal_functions
+from helpers import assert_equal_functions
 from sympy import Symbol, exp, expand
 
 from derive import derive, prove

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import EXPRESSIONS, LIBRARY_NAMES, assert_equal_functions, reference_value, step_value
+from helpers import EXPRESSIONS, LIBRARY_NAMES, assert_equal_functions, reference_value, step_value
 
 from derive import DeriveError, derive
 

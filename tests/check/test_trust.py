@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
-from conftest import LIBRARY_NAMES
+from helpers import LIBRARY_NAMES
 
 from derive import derive
 from derive.cli import main

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -73,6 +74,13 @@ def test_a_changed_fingerprint_is_a_miss(store, monkeypatch):
     monkeypatch.setattr(cache, "fingerprint", lambda: "another version of derive")
     cache.answer({"k": 1}, compute)
     assert len(calls) == 2
+
+
+def test_the_fingerprint_is_of_every_source_file_of_derive():
+    # not only of the commands' own folder: a changed rule, reader or format is another answer
+    import derive
+
+    assert cache.PACKAGE == Path(derive.__file__).resolve().parent
 
 
 def test_the_fingerprint_follows_the_source_bytes(tmp_path, monkeypatch):

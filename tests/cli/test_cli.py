@@ -8,7 +8,7 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-from conftest import assert_equal_functions
+from helpers import assert_equal_functions
 from sympy import Derivative, Function, Symbol, simplify, sympify
 from sympy.core.function import AppliedUndef
 

@@ -220,3 +220,37 @@ def test_marks_csv_has_no_formula_cell(tmp_path):
         cells = [cell for row in csv.reader(table) for cell in row]
     assert "'=cmd.tex" in cells and "'@sum.txt" in cells
     assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+
+
+# --- one line, always -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "code", ["torch.add(x, other=True)", "numpy.logical_and(x, 0.3)", "numpy.logical_and.reduce(x)"]
+)
+def test_code_that_builds_no_number_is_refused_in_one_line(code):
+    exit_code, _, err = run("steps", code, "--input", "code")
+    assert exit_code == 2 and err.count("\n") == 1 and "cannot read the code" in err and "column" in err
+
+
+def test_a_file_refused_is_named_by_its_line_on_one_line(tmp_path):
+    act = tmp_path / "act.py"
+    act.write_text("import torch\n\n\ndef act(x):\n    y = torch.add(x, other=True)\n    return y\n")
+    exit_code, _, err = run("steps", f"{act}:act")
+    assert exit_code == 2 and err.count("\n") == 1 and "line 5" in err and "torch.add" in err
+
+
+def test_a_bug_in_derive_is_one_line_not_a_traceback(monkeypatch):
+    """What no command foresaw (here a prover that breaks) is said in one line, exit 2; DERIVE_DEBUG shows it."""
+    from derive import verify
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("an engine fault")
+
+    monkeypatch.setattr(verify, "prove_equal", broken)
+    exit_code, _, err = run("--no-cache", "steps", "sigmoid")
+    assert exit_code == 2 and err.count("\n") == 1
+    assert "a bug in derive (ZeroDivisionError: an engine fault)" in err and "Traceback" not in err
+    monkeypatch.setenv("DERIVE_DEBUG", "1")
+    result = CliRunner().invoke(main, ["--no-cache", "steps", "sigmoid"])
+    assert isinstance(result.exception, ZeroDivisionError)

@@ -93,7 +93,7 @@ def test_latex_words_and_spacing():
         expression(r"\foo(z)", "z")
 
 
-# How an ambiguity is read: decided once, documented in the README's "Accepted input"
+# How an ambiguity is read: decided once, documented in docs/input.md
 DECISIONS = [
     ("1/2x", "x", x / 2),  # implicit multiplication is * and /, left to right
     ("sin 2x y", "x", sin(2 * x * y)),  # a function without brackets takes the product after it

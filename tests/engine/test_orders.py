@@ -6,7 +6,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from conftest import assert_equal_functions, reference_value, step_value
+from helpers import assert_equal_functions, reference_value, step_value
 from sympy import expand
 
 from derive import DeriveError, derive

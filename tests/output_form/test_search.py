@@ -6,7 +6,7 @@ import inspect
 
 import mpmath
 import pytest
-from conftest import assert_equal_functions
+from helpers import assert_equal_functions
 from sympy import Add, Symbol, atanh, cos, cosh, diff, exp, expand, lambdify, log, simplify, sympify
 
 from derive import derive

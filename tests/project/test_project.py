@@ -1,4 +1,5 @@
-"""The project as a user meets it: style, the committed outputs, the README's commands."""
+"""The project as a user meets it: style, the committed outputs, the README's commands (the pages of docs/:
+tests/project/test_docs.py)."""
 
 from __future__ import annotations
 
@@ -84,10 +85,11 @@ def test_console_script_installed():
     assert r.returncode == 0 and '"steps"' in r.stdout
 
 
-def test_readme_module_is_the_tools_output():
-    readme = (ROOT / "README.md").read_text()
+def test_backward_page_module_is_the_tools_output():
+    # the README's section on backward passes is docs/backward.md
+    page = (ROOT / "docs" / "backward.md").read_text()
     command = "derive backward softplus leaky_relu --framework torch"
-    shown = readme.split(f"This is `{command}`, in full:\n\n```python\n")[1].split("```\n")[0]
+    shown = page.split(f"This is `{command}`, in full:\n\n```python\n")[1].split("```\n")[0]
     # the rounding figures are measured with NumPy on this machine: its C library's expm1 and log1p
     # differ in the last bit between machines, and the worst error with them; the rest is the same text
     figures = re.compile(r"(float32|float64) worst [0-9.e+-]+")
@@ -96,9 +98,10 @@ def test_readme_module_is_the_tools_output():
     assert len(figures.findall(shown)) == len(figures.findall(fresh)) > 0
 
 
-def test_readme_table_is_the_tools_output():
-    readme = (ROOT / "README.md").read_text()
-    shown = readme.split("<!-- table: derive table -->\n")[1].split("<!-- end table -->")[0]
+def test_library_page_table_is_the_tools_output():
+    # the README's section on the library is docs/library.md
+    page = (ROOT / "docs" / "library.md").read_text()
+    shown = page.split("<!-- table: derive table -->\n")[1].split("<!-- end table -->")[0]
     assert shown == CliRunner().invoke(main, ["table"]).output
 
 

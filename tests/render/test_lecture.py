@@ -6,7 +6,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from conftest import normalise_latex
+from helpers import normalise_latex
 
 from derive.cli import main
 

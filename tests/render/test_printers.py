@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import normalise_latex
+from helpers import normalise_latex
 from sympy import Abs, Derivative, Eq, Function, Ne, Symbol, asinh, atanh, erf, exp, log, sqrt, tanh
 
 from derive import derive

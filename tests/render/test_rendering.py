@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import LIBRARY_NAMES
+from helpers import LIBRARY_NAMES
 from tools import KATEX_DIR, browser_page, katex_failures, need
 
 from derive import derive

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import normalise_latex
+from helpers import normalise_latex
 from tools import browser_page
 
 from derive.cli import main

@@ -20,7 +20,7 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
-from conftest import HOST, Server
+from webserver import HOST, Server
 
 from derive.serve import app as app_module
 from derive.serve import jobs

@@ -138,7 +138,7 @@ def test_hostile_bodies_get_a_clean_error(server):
 
 
 def test_a_request_past_the_time_limit_is_a_503_and_its_worker_replaced():
-    from conftest import Server
+    from webserver import Server
 
     server = Server("--workers", "2", "--timeout", "4")
     try:
@@ -168,7 +168,7 @@ def test_the_derivations_run_below_the_server_and_the_previews(server):
 
 
 def test_a_full_queue_answers_503_instead_of_waiting_without_bound():
-    from conftest import Server
+    from webserver import Server
 
     small = Server("--workers", "1", "--queue", "1", "--timeout", "3")
     try:
@@ -191,7 +191,7 @@ def test_a_full_queue_answers_503_instead_of_waiting_without_bound():
 
 
 def test_cors_only_for_the_origin_asked_for():
-    from conftest import Server
+    from webserver import Server
 
     open_to = Server("--workers", "1", "--cors", "https://class.example")
     try:
@@ -206,7 +206,7 @@ def test_cors_only_for_the_origin_asked_for():
 
 
 def test_serve_says_what_it_exposes():
-    from conftest import free_port
+    from webserver import free_port
 
     port = free_port()
     process = subprocess.Popen(

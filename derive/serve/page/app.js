@@ -1,5 +1,6 @@
-// derive's page: every reading, derivation and marking is the server's (its API is the CLI's); this
-// script only asks and typesets (KaTeX, from this server), and keeps the URL the page's state.
+// derive's page: every reading, derivation and marking is the server's (its API is the CLI's), and so are
+// its lists (the notations, the exports: written into the page from derive's registries); this script only
+// asks and typesets (KaTeX, from this server), and keeps the URL the page's state.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
@@ -81,19 +82,6 @@ function split(latex) {
   return at < 0 ? ["", latex] : [latex.slice(0, at), latex.slice(at + 1)];
 }
 
-const EXPORTS = [
-  ["LaTeX", "/api/steps", { format: "latex" }],
-  ["Markdown", "/api/steps", { format: "markdown" }],
-  ["JSON", "/api/steps", { format: "json" }],
-  ["Text", "/api/steps", { format: "text" }],
-  ["Beamer (.tex)", "/api/slides", { format: "beamer" }],
-  ["Beamer (PDF)", "/api/slides", { format: "pdf" }],
-  ["reveal.js deck", "/api/slides", { format: "reveal" }],
-  ["PyTorch backward", "/api/backward", { framework: "torch" }],
-  ["JAX backward", "/api/backward", { framework: "jax" }],
-  ["NumPy backward", "/api/backward", { framework: "numpy" }],
-];
-
 async function derive(event) {
   if (event) event.preventDefault();
   clearTimeout(previewTimer);
@@ -132,17 +120,10 @@ async function derive(event) {
   if (d.output_form_status !== "found") note(d.output_form_reason, "verdict");
   for (const at of d.not_differentiable_at || []) note(`g is not differentiable at ${d.variable} = ${at}.`);
   $("plot").src = "/api/plot?" + params();
-  const list = $("downloads");
-  list.textContent = "";
-  for (const [label, path, extra] of EXPORTS) {
-    const li = document.createElement("li");
-    const a = document.createElement("a");
-    a.href = path + "?" + params({ ...extra, order, download: "1" });
-    if (path !== "/api/steps") a.href = path + "?" + params({ ...extra, download: "1" });
-    a.textContent = label;
-    a.setAttribute("download", "");
-    li.append(a);
-    list.append(li);
+  // the exports are the server's (from its registries): each link gets this input's address
+  for (const a of $("downloads").querySelectorAll("a")) {
+    const extra = Object.fromEntries(new URLSearchParams(a.dataset.query));
+    a.href = a.dataset.path + "?" + params({ ...extra, order, download: "1" });
   }
   $("result").hidden = false;
 }
