@@ -42,6 +42,17 @@ def _restored(text: str) -> str:
     return text.replace("\x01", "\\\\").replace("\x02", "&")
 
 
+def _undelimited(row: str) -> str:
+    """A row written as inline mathematics, $...$ or \\(...\\), perhaps ending its sentence: the mathematics."""
+    bare = row.rstrip(".,;").strip()
+    for left, right in (("$", "$"), ("\\(", "\\)")):
+        if bare.startswith(left) and bare.endswith(right) and len(bare) > len(left) + len(right):
+            inside = bare[len(left) : -len(right)]
+            if left != "$" or "$" not in inside:
+                return inside.strip()
+    return row
+
+
 def written_lines(submission: str) -> list[Written]:
     """The submission's lines, each a step: blocks split at their rows, comments and blank lines left out."""
     out: list[Written] = []
@@ -66,6 +77,7 @@ def written_lines(submission: str) -> list[Written]:
             row = row.replace("&", " ").strip()
             row = row.removeprefix("$$").removesuffix("$$").strip()
             row = row.removeprefix("\\[").removesuffix("\\]").strip()
+            row = _undelimited(row)
             row = _restored(row.rstrip(",;").strip())
             if row and row not in ("$", "$$"):
                 out.append(Written(number, row))

@@ -25,6 +25,7 @@ from derive.knowledge import activations
 from derive.knowledge.symbols import parameter
 from derive.mark import mistakes
 from derive.mark.lines import MAX_CHARACTERS, MAX_LINES, Written, written_lines
+from derive.mark.writing import called, cleaned, derivative_left_side, variable_of
 from derive.proof import prover
 
 RIGHT, WRONG, UNREADABLE = "right", "wrong", "unreadable"
@@ -120,7 +121,8 @@ def mark(
     if len(written) > MAX_LINES:
         raise ParseError(f"the derivation has {len(written)} lines; the limit is {MAX_LINES}")
     with compute.safety_limit(seconds):
-        derivation = derive(target, var=var or _variable_of(written), files=files)
+        chosen = var or _variable_of(written) or variable_of([w.text for w in written])
+        derivation = derive(target, var=chosen, files=files)
         marking = Marking(target, derivation)
         judge = _Judge(derivation)
         for line in written:
@@ -133,8 +135,8 @@ def _variable_of(written: list[Written]) -> str | None:
     """The variable the submission names in a left side (g(x) = ..., d/dx ...), else None (the target's)."""
     for line in written:
         found = re.match(r"\s*[A-Za-z\\{}]+'*\(([A-Za-z])\)\s*[:=]", line.text) or re.search(
-            r"d/d([A-Za-z])\b|\{d ?([A-Za-z])\}", line.text
-        )
+            r"/\s*(?:d|∂)([A-Za-z])\b|\}\s*\{\s*(?:d|\\partial|\\mathrm\{d\}) ?([A-Za-z])\s*\}", line.text
+        )  # g(x) =, d/dx, dy/dx, the denominator of \frac{d}{dx} or \frac{dy}{dx}
         if found:
             return next(g for g in found.groups() if g)
     return None
@@ -156,6 +158,7 @@ class _Judge:
         self.names = {"g", derivation.function.symbol}
         self.quantity: str | None = None
         self.previous: tuple[str, Expr] | None = None  # the last readable line: its quantity and value
+        self.lost: int | None = None  # a line that could not be read, after which the quantity is unknown
 
     # --- one line --------------------------------------------------------------------
 
@@ -163,11 +166,32 @@ class _Judge:
         return [self.judge(line.number, piece.strip(), piece) for piece in _pieces(line.text)]
 
     def judge(self, number: int, shown: str, text: str) -> MarkedLine:
+        math = derivative_left_side(cleaned(text).math, self.names, self.z.name)
+        math = called(math, self.names, self.z.name)
         try:
-            quantity, expr = self.read(text)
+            quantity, expr = self.read(math)
         except DeriveError as exc:
+            # what follows continues a quantity that is known only where this line's left side says it
+            self.quantity = "g'" if math.startswith("g'(") else None
+            self.lost = None if self.quantity else number
+            defined = re.match(r"\s*\\?([A-Za-z]+)\s*(?:\(\s*[A-Za-z]\s*\))?\s*:?=(?!=)", math)
+            if defined is not None and defined.group(1) not in ("d", "frac"):  # y = ..., unread: y still names g
+                self.names.add(defined.group(1))
             return MarkedLine(number, shown, None, None, UNREADABLE, str(exc))
         value = self.value(expr)
+        unknown = sorted(s.name for s in value.free_symbols - self.body.free_symbols - {self.z})
+        if unknown:  # a name the target does not have: the author's own, defined where derive could not read it
+            reason = f"not judged: it uses {', '.join(unknown)}, which the function {self.d.function.name} does not"
+            return MarkedLine(number, shown, expr, self.quantity, UNREADABLE, reason)
+        if quantity is None and self.lost is not None:  # after an unreadable line: right if it equals either
+            for each in ("g'", "g"):
+                if prover.prove_equal(value, self.reference[each], self.z, domain=self.body).ok:
+                    quantity = each
+                    break
+            else:
+                reason = f"not judged: after line {self.lost}, which could not be read, its quantity is unknown"
+                return MarkedLine(number, shown, expr, None, UNREADABLE, reason)
+            self.lost = None
         if quantity is None:  # a first line with no left side: whichever it equals
             quantity = "g" if prover.prove_equal(value, self.body, self.z, domain=self.body).ok else "g'"
         self.quantity = quantity

@@ -125,7 +125,8 @@ def _text(marking: Any) -> str:
     from derive.render.printing.text import board_text
 
     out = [
-        f"Marking a derivation of {marking.derivation.title}: g(z) = {board_text(marking.derivation.steps[0].expr)}",
+        f"Marking a derivation of {marking.derivation.title}: g({marking.derivation.variable}) = "
+        f"{board_text(marking.derivation.steps[0].expr)}",
         "",
     ]
     for line in marking.lines:
