@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import random
 import re
+import subprocess
+import sys
 
 import mpmath
 from sympy import Expr, Symbol, diff, lambdify, simplify
@@ -87,3 +89,20 @@ def assert_equal_functions(lhs: Expr, rhs: Expr, var: Symbol, points: int = 24, 
 def keywords(plan) -> dict[str, float]:
     """A plan's parameters at their defaults, by the names derive.testing reads (lambda, not lambda_)."""
     return {p.symbol.name: p.default for p in plan.parameters}
+
+
+def commands_in_a_fresh_process(commands: list[list[str]], then: str = "") -> subprocess.CompletedProcess:
+    """derive's CLI run on each of ``commands`` in one new interpreter, then the code ``then``; its stderr's
+    last line says whether SymPy was imported (the commands that must stay lean)."""
+    code = (
+        "import sys\n"
+        "from derive.cli import main\n"
+        f"for args in {commands!r}:\n"
+        "    try:\n"
+        "        main(args, prog_name='derive')\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        f"{then}"
+        "print('sympy' in sys.modules, file=sys.stderr)\n"
+    )
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

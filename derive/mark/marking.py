@@ -121,7 +121,7 @@ def mark(
     if len(written) > MAX_LINES:
         raise ParseError(f"the derivation has {len(written)} lines; the limit is {MAX_LINES}")
     with compute.safety_limit(seconds):
-        chosen = var or _variable_of(written) or variable_of([w.text for w in written])
+        chosen = var or variable_of([w.text for w in written])
         derivation = derive(target, var=chosen, files=files)
         marking = Marking(target, derivation)
         judge = _Judge(derivation)
@@ -129,17 +129,6 @@ def mark(
             marking.lines.extend(judge.lines(line))
         marking.simpler = _simpler(marking)
     return marking
-
-
-def _variable_of(written: list[Written]) -> str | None:
-    """The variable the submission names in a left side (g(x) = ..., d/dx ...), else None (the target's)."""
-    for line in written:
-        found = re.match(r"\s*[A-Za-z\\{}]+'*\(([A-Za-z])\)\s*[:=]", line.text) or re.search(
-            r"/\s*(?:d|∂)([A-Za-z])\b|\}\s*\{\s*(?:d|\\partial|\\mathrm\{d\}) ?([A-Za-z])\s*\}", line.text
-        )  # g(x) =, d/dx, dy/dx, the denominator of \frac{d}{dx} or \frac{dy}{dx}
-        if found:
-            return next(g for g in found.groups() if g)
-    return None
 
 
 PARAMETER = mpmath.mpf("1.5")
@@ -166,7 +155,7 @@ class _Judge:
         return [self.judge(line.number, piece.strip(), piece) for piece in _pieces(line.text)]
 
     def judge(self, number: int, shown: str, text: str) -> MarkedLine:
-        math = derivative_left_side(cleaned(text).math, self.names, self.z.name)
+        math = derivative_left_side(cleaned(text), self.names, self.z.name)
         math = called(math, self.names, self.z.name)
         try:
             quantity, expr = self.read(math)

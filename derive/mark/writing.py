@@ -10,7 +10,6 @@ is written ``g'(x)`` for the reader, which knows that one.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from derive.reading.resolve import USUAL_VARIABLES
 
@@ -33,22 +32,12 @@ _SIZES = re.compile(r"\\(?:Large|LARGE|large|small|normalsize|huge|Huge|bf|rm|it
 _PRODUCT_DOT = re.compile(r"(?<=[)}\]])\.(?=\s*[(\\A-Za-z])")
 """σ(x).(1 - σ(x)): a full stop between brackets is the product dot."""
 
-_NAME = r"(?:\\?[A-Za-z]+|\\sigma|\\tanh|\\phi)"
 _VAR = r"([A-Za-z])"
 
 
-@dataclass(frozen=True)
-class Line:
-    """A line read as people write it: its mathematics, and the words that went with it."""
-
-    math: str
-    words: str
-
-
-def cleaned(text: str) -> Line:
-    """The line's mathematics without its annotations, arrows, delimiters and typographic primes."""
-    outside = _BLOCKS.sub(" ", text)
-    words = [w.strip() for w in re.findall(r"\\(?:text|textrm|mbox|textit)\{([^{}]*)\}", outside)]
+def cleaned(text: str) -> str:
+    """The line's mathematics without its annotations, arrows, markup and typographic primes (its $...$
+    went with the line's other delimiters: derive.mark.lines)."""
     math = text
     for typed, plain in _PRIMES:
         math = math.replace(typed, plain)
@@ -60,13 +49,7 @@ def cleaned(text: str) -> Line:
     math = _over(math)
     math = _PRODUCT_DOT.sub(r" \\cdot ", math)
     math = _SPACING.sub(" ", math)
-    math = math.strip().rstrip(".,;").strip()  # a sentence's full stop, outside its dollars or inside
-    for left, right in (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]")):
-        if math.startswith(left) and math.endswith(right) and len(math) > len(left) + len(right):
-            math = math[len(left) : -len(right)].strip()
-    math = math.rstrip(".,;").strip()
-    shown_words = " ".join(w for w in words if w and not re.fullmatch(r"[A-Za-z]?", w))
-    return Line(math, shown_words)
+    return math.strip().rstrip(".,;").strip()  # a sentence's full stop
 
 
 def _unwrapped(math: str) -> str:
@@ -138,13 +121,24 @@ def called(math: str, names: set[str], variable: str) -> str:
     return left + sign + bare.sub(rf"\1({variable})", right)
 
 
+_LEFT_NAMES = re.compile(r"\s*[A-Za-z\\{}]+'*\(([A-Za-z])\)\s*[:=]")
+"""A left side that names the variable: g(x) =, \\sigma(x) =."""
+_OPERATOR_NAMES = re.compile(r"/\s*(?:d|∂)([A-Za-z])\b|\}\s*\{\s*(?:d|\\partial|\\mathrm\{d\}) ?([A-Za-z])\s*\}")
+"""A derivative operator that names it: d/dx, dy/dx, the denominator of \\frac{d}{dx} or \\frac{dy}{dx}."""
+
+
 def variable_of(texts: list[str]) -> str | None:
-    """The variable a derivation uses, when its left sides do not say: the one usual variable name (x, t,
-    z, ...) its right sides use, leaving out the names its left sides define (y of y = ...)."""
+    """The variable a derivation uses: the one a left side names (g(x) =, d/dx, dy/dx, \\frac{dy}{dt}), else
+    the one usual variable name (x, t, z, ...) its right sides use, leaving out the names its left sides
+    define (y of y = ...); None when it does not say (the target's)."""
+    for text in texts:
+        found = _LEFT_NAMES.match(text) or _OPERATOR_NAMES.search(text)
+        if found:
+            return next(g for g in found.groups() if g)
     defined: set[str] = set()
     used: set[str] = set()
     for text in texts:
-        math = cleaned(text).math
+        math = cleaned(text)
         left = re.match(r"\s*([A-Za-z])\s*(?::=|=)(?!=)", math)
         if left is not None:
             defined.add(left.group(1))

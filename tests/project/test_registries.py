@@ -6,12 +6,11 @@ that an entry registered anywhere (here, for the length of a test) is accepted a
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from html.parser import HTMLParser
 
 import pytest
 from click.testing import CliRunner
+from helpers import commands_in_a_fresh_process
 
 from derive import backward, render
 from derive.backward import Framework
@@ -245,17 +244,8 @@ def test_a_worker_answers_each_kind_through_the_table_and_no_other():
 
 def test_the_lists_are_listed_without_sympy():
     # the CLI lists its choices, and the server its page, before either knows whether it will compute
-    code = (
-        "import sys\n"
-        "from derive.cli import main\n"
-        "for args in (['steps', '-h'], ['backward', '-h'], ['mark', '-h'], ['slides', '-h']):\n"
-        "    try:\n"
-        "        main(args, prog_name='derive')\n"
-        "    except SystemExit:\n"
-        "        pass\n"
-        "from derive.serve.app import create_app\n"
-        "create_app()\n"
-        "print('sympy' in sys.modules, file=sys.stderr)\n"
+    result = commands_in_a_fresh_process(
+        [["steps", "-h"], ["backward", "-h"], ["mark", "-h"], ["slides", "-h"]],
+        then="from derive.serve.app import create_app\ncreate_app()\n",
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stderr.strip() == "False"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from helpers import commands_in_a_fresh_process
+
 from derive import derive
 from derive.pipeline import clear_caches
 
@@ -56,16 +58,6 @@ def test_caches_give_the_same_derivation():
 
 
 def test_version_and_help_do_not_load_sympy():
-    code = (
-        "import sys\n"
-        "from derive.cli import main\n"
-        "for args in (['--version'], ['-h'], ['steps', '-h'], ['cache']):\n"
-        "    try:\n"
-        "        main(args, prog_name='derive')\n"
-        "    except SystemExit:\n"
-        "        pass\n"
-        "print('sympy' in sys.modules, file=sys.stderr)\n"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = commands_in_a_fresh_process([["--version"], ["-h"], ["steps", "-h"], ["cache"]])
     assert result.stderr.strip() == "False"
     assert "derive, version" in result.stdout and "Derive TARGET step by step" in result.stdout
