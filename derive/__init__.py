@@ -18,6 +18,7 @@ from derive.errors import (
 )
 
 if TYPE_CHECKING:
+    from derive.backward.check import check_backward
     from derive.identity import Identity, prove
     from derive.mark.marking import Marking, mark
     from derive.pipeline import Derivation, derive
@@ -34,6 +35,7 @@ _LAZY = {
     "json_locals": "derive.knowledge.readback",
     "mark": "derive.mark.marking",
     "Marking": "derive.mark.marking",
+    "check_backward": "derive.backward.check",
 }
 
 
@@ -67,4 +69,5 @@ __all__ = [
     "json_locals",
     "mark",
     "Marking",
+    "check_backward",
 ]

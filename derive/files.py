@@ -43,7 +43,7 @@ def _umask() -> int:
     return mask
 
 
-FILE_TARGET = re.compile(r"(?P<path>.+\.py):(?P<name>[A-Za-z_]\w*)")
+FILE_TARGET = re.compile(r"(?P<path>.+\.py):(?P<name>[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)")
 """A function of a Python file as a target: act.py:swish."""
 
 

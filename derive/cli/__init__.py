@@ -408,8 +408,7 @@ def prove(lhs: str, rhs: str, var: str, fmt: str) -> None:
 
 
 @main.command(cls=TargetCommand)
-@click.argument("target")
-@click.argument("submission", type=click.Path(allow_dash=True))
+@click.argument("given", nargs=-1, required=True, metavar="[TARGET] SUBMISSION")
 @VAR
 @click.option(
     "--format",
@@ -421,13 +420,17 @@ def prove(lhs: str, rhs: str, var: str, fmt: str) -> None:
 )
 @click.option("-o", "--output", default=None, type=click.Path(dir_okay=False), help="A file for the marking.")
 @click.option("--seconds", default=60.0, show_default=True, help="The safety limit for one submission.")
-def mark(target: str, submission: str, var: str | None, fmt: str, output: str | None, seconds: float) -> None:
+def mark(given: tuple[str, ...], var: str | None, fmt: str, output: str | None, seconds: float) -> None:
     """Mark a derivation of TARGET's first derivative, a line per step: SUBMISSION is a file (- for standard
-    input), or a folder of them (then marks.csv and marks.json are written in it). Exit status 0 when every
-    line is right, 1 when one is not."""
+    input), or a folder of them (then marks.csv and marks.json are written in it). Without TARGET, the function
+    is the one the derivation's first definition line defines (g(x) = ...). Exit status 0 when no line is
+    wrong, 1 when one is (a line derive cannot judge is not wrong)."""
     from derive.files import write_atomic
 
-    submission = submission.strip()  # TargetCommand keeps a leading "-" from being an option: "-" is stdin
+    if len(given) > 2:
+        fail(f"derive mark takes [TARGET] SUBMISSION, not {len(given)} arguments")
+    target = given[0].strip() if len(given) == 2 else None
+    submission = given[-1].strip()  # TargetCommand keeps a leading "-" from being an option: "-" is stdin
     folder = Path(submission)
     if submission != "-" and folder.is_dir():
         _mark_folder(target, folder, var, seconds)
@@ -447,7 +450,7 @@ def mark(target: str, submission: str, var: str | None, fmt: str, output: str | 
         click.echo(f"wrote {write_atomic(output, shown)}")
     else:
         click.echo(shown, nl=False)
-    sys.exit(0 if marking.all_right else 1)
+    sys.exit(0 if marking.first_wrong is None else 1)
 
 
 def spreadsheet_cell(value: object) -> object:
@@ -458,10 +461,10 @@ def spreadsheet_cell(value: object) -> object:
     return value
 
 
-SUMMARY = ("file", "lines", "first_wrong", "mistake", "final_right", "output_form", "error")
+SUMMARY = ("file", "lines", "first_wrong", "mistake", "not_judged", "final_right", "output_form", "error")
 
 
-def _mark_folder(target: str, folder: Path, var: str | None, seconds: float) -> None:
+def _mark_folder(target: str | None, folder: Path, var: str | None, seconds: float) -> None:
     """Every submission of a folder marked; one CSV and one JSON summary beside them, written atomically."""
     import csv
     import io
@@ -484,6 +487,7 @@ def _mark_folder(target: str, folder: Path, var: str | None, seconds: float) -> 
                 lines=len(marking.lines),
                 first_wrong=first or "",
                 mistake=wrong.mistake.kind if wrong is not None and wrong.mistake is not None else "",
+                not_judged=marking.not_judged,
                 final_right=marking.final["right"],
                 output_form=marking.final["output_form"],
             )
@@ -668,3 +672,5 @@ def cache_(clear: bool) -> None:
 
 if __name__ == "__main__":
     main()
+
+from derive.cli import check_backward as _check_backward  # noqa: E402, F401 - registers `derive check-backward`

@@ -17,6 +17,7 @@ built from these.
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -64,6 +65,10 @@ class Keyword:
     sets: str | None = None  # the entry's parameter or constant it gives a value; None: read and left (a threshold)
     default: object = Default.ENTRY  # the framework's default, when not the entry's value of what it sets
     picks: tuple[tuple[object, str], ...] = ()  # (a value, the activation read with it): F.gelu's approximate
+    # the parameter that scales the input (softplus's beta) when, past this keyword's value of the scaled
+    # input, the function returns its input itself: PyTorch's softplus threshold, read as a piece of its own
+    # unless no float32 value could tell (THRESHOLD_UNSEEN)
+    input_above: str | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,7 @@ class Spelling:
     says: tuple[tuple[str, str], ...] = ()
     kernel: bool = False  # PyTorch's own kernel for g: the generated forward calls it (one pass, no formula)
     reads: bool = True  # False: derive writes it but does not read it (an ATen operator, never in a model's code)
+    fixed: tuple[tuple[str, float], ...] = ()  # values it fixes with no keyword to change them: tf.nn.elu's α = 1
 
 
 @dataclass(frozen=True)
@@ -150,6 +156,19 @@ def _jax(*names: str, keywords: tuple[Keyword, ...] = (), says: tuple[tuple[str,
     return Spelling(tuple(f"jax.nn.{n}" for n in names), keywords, input="x", says=says)
 
 
+def _tf(name: str, *keywords: Keyword, also: tuple[str, ...] = (), **fields: object) -> Spelling:
+    """TensorFlow's tf.nn.name (tf.math's are read as tf's: tf.math.softplus is tf.softplus), which takes the
+    input as features."""
+    return Spelling((f"tensorflow.nn.{name}", *also), keywords, input="features", **fields)
+
+
+def _keras(*names: str, keywords: tuple[Keyword, ...] = (), ops: bool = True, **fields: object) -> tuple[Spelling]:
+    """Keras 3's keras.activations.name (tf.keras.activations' too) and keras.ops.name, which take the input as
+    x; ``ops=False``: keras.activations' only."""
+    spelled = [f"keras.activations.{n}" for n in names] + ([f"keras.ops.{n}" for n in names] if ops else [])
+    return (Spelling(tuple(spelled), keywords, input="x", **fields),)
+
+
 def _named(name: str) -> Callable[[Symbol], Expr]:
     return Function(name)
 
@@ -180,8 +199,19 @@ _SELU = (
 
 _APPROXIMATE = (("none", "gelu"), (False, "gelu"), ("tanh", "gelu_tanh"), (True, "gelu_tanh"))
 """GELU's approximate: PyTorch names the formula, JAX gives a truth value; either library's is read."""
+_NOT_APPROXIMATE = Keyword("approximate", default=False, picks=_APPROXIMATE)  # TensorFlow's and keras.activations'
+_SAYS_TANH = (("gelu_tanh", "gelu(x, approximate={approximate!r}) as the tanh approximation"),)
 
-_THRESHOLD = " (its threshold={threshold} only keeps floating point finite)"
+THRESHOLD_UNSEEN = 24 * math.log(2)
+"""The least threshold t of an ``input_above`` keyword that no float32 value can see (about 16.64).  Past it,
+with u = β·x > t, PyTorch's softplus returns x where the formula is log(1 + e^u)/β = x + log(1 + e^(-u))/β: the
+value differs by a relative log(1 + e^(-u))/u < e^(-u) and the derivative, 1 against σ(u), by σ(-u) < e^(-u);
+e^(-u) < e^(-t) ≤ 2^-24, float32's relative rounding, so both round as the formula's would (PyTorch's default
+20 does: the threshold then only keeps floating point finite).  Below it the code computes another function
+where β·x > t, read as a piece of its own (F.softplus(x, beta=2, threshold=3) is x for x > 1.5)."""
+
+_TF_LEAKY_SLOPE = 0.2
+"""TensorFlow's and Keras' default slope of leaky ReLU (PyTorch's and JAX's is 0.01)."""
 
 LIBRARY: tuple[Activation, ...] = (
     # σ and tanh: torch.sigmoid, jax.nn.sigmoid, torch.tanh, ... are the registry's code names of σ and tanh
@@ -202,14 +232,16 @@ LIBRARY: tuple[Activation, ...] = (
             _torch(
                 "softplus",
                 Keyword("beta", "beta"),
-                Keyword("threshold", default=20.0),
+                Keyword("threshold", default=20.0, input_above="beta"),
                 module="Softplus",
                 says=(
-                    ("softplus", "softplus as log(1 + e^x)" + _THRESHOLD),
-                    ("softplus_beta", "softplus as log(1 + e^(βx))/β" + _THRESHOLD),
+                    ("softplus", "softplus as log(1 + e^x)"),
+                    ("softplus_beta", "softplus as log(1 + e^(βx))/β"),
                 ),
             ),
             _jax("softplus"),
+            _tf("softplus", also=("tensorflow.softplus",)),
+            *_keras("softplus"),
         ),
         case=Case("softplus_beta", (("beta", 1.0),)),
     ),
@@ -224,7 +256,12 @@ LIBRARY: tuple[Activation, ...] = (
         "elu",
         "ELU",
         _by_name("ELU", _elu),
-        code=(_torch("elu", _ALPHA, module="ELU", kernel=True), _jax("elu", keywords=(_ALPHA,))),
+        code=(
+            _torch("elu", _ALPHA, module="ELU", kernel=True),
+            _jax("elu", keywords=(_ALPHA,)),
+            _tf("elu", fixed=(("alpha", 1.0),)),
+            *_keras("elu", keywords=(_ALPHA,)),
+        ),
     ),
     Activation(
         "celu",
@@ -241,6 +278,8 @@ LIBRARY: tuple[Activation, ...] = (
         code=(
             _torch("selu", module="SELU", also=("torch.selu",), says=(("selu", _SELU),)),
             _jax("selu", says=(("selu", _SELU),)),
+            _tf("selu", says=(("selu", _SELU),)),
+            *_keras("selu", says=(("selu", _SELU),)),
             # torch.selu fixes α and λ; ATen's elu takes them (its scale) with the same formula
             Spelling(("torch.ops.aten.elu",), (_ALPHA, Keyword("scale", "lambda")), kernel=True, reads=False),
         ),
@@ -249,7 +288,7 @@ LIBRARY: tuple[Activation, ...] = (
         "softsign",
         "Softsign",
         _by_name("softsign", lambda z: z / (1 + Abs(z))),
-        code=(_torch("softsign", module="Softsign"), _jax("soft_sign")),
+        code=(_torch("softsign", module="Softsign"), _jax("soft_sign"), _tf("softsign"), *_keras("softsign")),
     ),
     Activation("arctan", "Arctangent", lambda z: (atan(z), atan(z)), ("atan",)),
     Activation("arcsinh", "Inverse hyperbolic sine", lambda z: (asinh(z), asinh(z)), ("asinh", "arsinh")),
@@ -261,7 +300,8 @@ LIBRARY: tuple[Activation, ...] = (
         code=(
             _torch("logsigmoid", module="LogSigmoid", kernel=True),
             _jax("log_sigmoid"),
-            Spelling(("scipy.special.log_expit",), input="x"),
+            Spelling(("scipy.special.log_expit", "tensorflow.log_sigmoid"), input="x"),
+            *_keras("log_sigmoid"),
         ),
     ),
     Activation(
@@ -269,7 +309,12 @@ LIBRARY: tuple[Activation, ...] = (
         "Hard sigmoid",
         _by_name("hardsigmoid", lambda z: Piecewise((0, z <= -3), (1, z >= 3), (z / 6 + S.Half, True))),
         ("hardsigmoid", "hard-sigmoid", "h_sigmoid", "hsigmoid"),
-        code=(_torch("hardsigmoid", module="Hardsigmoid", kernel=True), _jax("hard_sigmoid")),
+        code=(
+            _torch("hardsigmoid", module="Hardsigmoid", kernel=True),
+            _jax("hard_sigmoid"),
+            # Keras 3's; tf.keras' is Keras 2's 0.2x + 0.5 up to TensorFlow 2.15: derive.reading.code refuses it
+            *_keras("hard_sigmoid"),
+        ),
     ),
     Activation(
         "hard_tanh",
@@ -292,13 +337,18 @@ LIBRARY: tuple[Activation, ...] = (
         "relu",
         "ReLU",
         _by_name("ReLU", lambda z: Max(0, z)),
-        code=(_torch("relu", module="ReLU", also=("torch.relu",), kernel=True), _jax("relu")),
+        code=(
+            _torch("relu", module="ReLU", also=("torch.relu",), kernel=True),
+            _jax("relu"),
+            _tf("relu"),
+            *_keras("relu"),
+        ),
     ),
     Activation(
         "relu6",
         "ReLU6",
         _by_name("ReLU6", lambda z: Min(Max(0, z), 6)),
-        code=(_torch("relu6", module="ReLU6", kernel=True), _jax("relu6")),
+        code=(_torch("relu6", module="ReLU6", kernel=True), _jax("relu6"), _tf("relu6"), *_keras("relu6")),
     ),
     Activation(
         "prelu",
@@ -323,6 +373,8 @@ LIBRARY: tuple[Activation, ...] = (
                 kernel=True,
             ),
             _jax("leaky_relu", keywords=(Keyword("negative_slope", "alpha"),)),
+            _tf("leaky_relu", Keyword("alpha", "alpha", default=_TF_LEAKY_SLOPE)),
+            *_keras("leaky_relu", keywords=(Keyword("negative_slope", "alpha", default=_TF_LEAKY_SLOPE),)),
         ),
     ),
     Activation(
@@ -330,7 +382,11 @@ LIBRARY: tuple[Activation, ...] = (
         "Hard swish",
         _by_name("hardswish", lambda z: z * Min(Max(0, z + 3), 6) / 6),
         ("hardswish", "hard-swish", "h_swish", "h-swish", "hswish"),
-        code=(_torch("hardswish", module="Hardswish", kernel=True), _jax("hard_swish", "hard_silu")),
+        code=(
+            _torch("hardswish", module="Hardswish", kernel=True),
+            _jax("hard_swish", "hard_silu"),
+            *_keras("hard_silu", "hard_swish"),
+        ),
     ),
     # its kernel is SiLU's, where β = 1 (SiLU's case)
     Activation("swish", "Swish", _by_name("swish", lambda z: z / (1 + exp(-_p("beta") * z)))),
@@ -340,14 +396,19 @@ LIBRARY: tuple[Activation, ...] = (
         "SiLU",
         _by_name("SiLU", lambda z: z / (1 + exp(-z))),
         ("swish1", "swish-1", "sil"),
-        code=(_torch("silu", module="SiLU", kernel=True), _jax("silu", "swish")),
+        code=(
+            _torch("silu", module="SiLU", kernel=True),
+            _jax("silu", "swish"),
+            _tf("silu", Keyword("beta", "beta"), also=("tensorflow.nn.swish",)),  # tf.nn.silu(features, beta=1.0)
+            *_keras("silu", "swish"),
+        ),
         case=Case("swish", (("beta", 1.0),)),
     ),
     Activation(
         "mish",
         "Mish",
         _by_name("mish", lambda z: z * tanh(log(1 + exp(z)))),
-        code=(_torch("mish", module="Mish", kernel=True), _jax("mish")),
+        code=(_torch("mish", module="Mish", kernel=True), _jax("mish"), *_keras("mish", ops=False)),
     ),
     # no kernel: PyTorch's gelu is 0.5·x·(1 + erf(x/√2)), which cancels to nothing for x ≪ 0
     Activation(
@@ -364,6 +425,8 @@ LIBRARY: tuple[Activation, ...] = (
                     ("gelu_tanh", "gelu(x, approximate={approximate!r}) as the tanh approximation"),
                 ),
             ),
+            _tf("gelu", _NOT_APPROXIMATE, says=_SAYS_TANH),
+            *_keras("gelu", keywords=(_NOT_APPROXIMATE,), ops=False, says=_SAYS_TANH),
         ),
     ),
     Activation(
@@ -381,6 +444,15 @@ LIBRARY: tuple[Activation, ...] = (
                 says=(
                     ("gelu_tanh", "jax.nn.gelu as the tanh approximation (approximate=True, JAX's default)"),
                     ("gelu", "jax.nn.gelu as x·Φ(x) (approximate=False)"),
+                ),
+            ),
+            Spelling(  # keras.ops' default is the tanh approximation too (keras.activations' is not)
+                ("keras.ops.gelu",),
+                (Keyword("approximate", default=True, picks=_APPROXIMATE),),
+                input="x",
+                says=(
+                    ("gelu_tanh", "keras.ops.gelu as the tanh approximation (approximate=True, Keras' default)"),
+                    ("gelu", "keras.ops.gelu as x·Φ(x) (approximate=False)"),
                 ),
             ),
         ),

@@ -38,7 +38,7 @@ class _Names(dict):
         self[function] = Function(function)
         self[var] = variable(var)
 
-    def _emitted(self, name: str) -> bool:
+    def _emitted(self, name: str) -> bool:  # also called as _Names._emitted(None, name): it uses no state
         return name in _SYMPY_SYNTAX or registry.entry_by_class_name(name) is not None
 
     def __contains__(self, name: object) -> bool:
@@ -57,6 +57,20 @@ class _Names(dict):
             raise KeyError(name)
         self[name] = parameter(name)
         return self[name]
+
+
+def taken(name: str) -> bool:
+    """Whether the JSON's strings use ``name`` for something of derive's own (sigmoid is σ, exp and Max are
+    SymPy's functions, E Euler's number, lamda λ): a function of a file so named (``def sigmoid(input, eps)``)
+    is called ``sigmoid_`` in every output, so that reading the JSON back never turns derive's σ into it."""
+    return name in ("sigmoid", "logit", "lamda") or _Names._emitted(None, name) or keyword.iskeyword(name)
+
+
+def own_name(name: str) -> str:
+    """``name``, or ``name_`` (``name__`` ...) where that one is ``taken``."""
+    while taken(name):
+        name += "_"
+    return name
 
 
 @cache  # the library is fixed: built once, not at every json_locals()

@@ -38,10 +38,27 @@ NAMED_FUNCTIONS_OF_OTHERS = {
 """Names of functions derive does not know that are also letters: directly before a bracket they are
 refused (gamma(z) is not γ·z), with or without the letter's meaning; elsewhere they are parameters."""
 
+VECTOR_FUNCTIONS = frozenset({
+    "softmax", "softmin", "log_softmax", "logsoftmax", "gumbel_softmax", "sparsemax", "entmax", "glu", "maxout",
+    "normalize", "layer_norm", "layernorm", "batch_norm", "batchnorm", "group_norm", "rms_norm", "rmsnorm",
+    "argmax", "argmin", "logsumexp", "dropout", "attention",
+})  # fmt: skip
+"""Functions of a vector (or of random draws) that people name where an activation stands: refused as such,
+never read as a product of letters (s·o·f·t·max(z)) or a logarithm's base (log_softmax)."""
+
+VECTOR_REFUSAL = "is a vector function: derive differentiates functions of one variable"
+
 FUNCTION_LETTERS = frozenset("fgh")
 """Single letters that name a function by convention: f(x) is f applied to x, never f·x (a(z + 1) is a product)."""
 
 SUPERSCRIPTS = {"⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6", "⁷": "7", "⁸": "8", "⁹": "9"}
+SUPERSCRIPT_LETTERS = {
+    "ᵃ": "a", "ᵇ": "b", "ᶜ": "c", "ᵈ": "d", "ᵉ": "e", "ᶠ": "f", "ᵍ": "g", "ʰ": "h", "ⁱ": "i", "ʲ": "j", "ᵏ": "k",
+    "ˡ": "l", "ᵐ": "m", "ⁿ": "n", "ᵒ": "o", "ᵖ": "p", "ʳ": "r", "ˢ": "s", "ᵗ": "t", "ᵘ": "u", "ᵛ": "v", "ʷ": "w",
+    "ˣ": "x", "ʸ": "y", "ᶻ": "z",
+}  # fmt: skip
+"""Unicode's modifier letters, as people type an exponent: eˣ, e⁻ᶻ, 2ᵗ."""
+
 SUBSCRIPTS = {"₀": "0", "₁": "1", "₂": "2", "₃": "3", "₄": "4", "₅": "5", "₆": "6", "₇": "7", "₈": "8", "₉": "9"}
 
 SYMBOLS = {

@@ -31,6 +31,26 @@ class Written:
 
 
 _CASES = re.compile(r"\\begin\{(cases|dcases|array)\}.*?\\end\{\1\}", re.DOTALL)
+_ARRAY_BLOCK = re.compile(r"(?<!\\left\\\{)(?<!\\\{)\s*\\begin\{array\}\{[^{}]*\}(.*?)\\end\{array\}", re.DOTALL)
+"""An array used as a derivation's block (rows with '=' in them), not a piecewise function's after a brace."""
+_EQALIGN = re.compile(r"\\(?:eqalign|eqalignno|displaylines)\s*\{")
+
+
+def _blocks_opened(text: str) -> str:
+    """Plain TeX's \\eqalign{... \\cr ...} and an array of equations as rows ending at \\\\."""
+    for _ in range(10):  # each pass opens one \eqalign; a bound, not a loop that can run on
+        found = _EQALIGN.search(text)
+        if found is None:
+            break
+        depth, end = 1, len(text)
+        for i in range(found.end(), len(text)):
+            depth += {"{": 1, "}": -1}.get(text[i], 0)
+            if depth == 0:
+                end = i
+                break
+        text = text[: found.start()] + text[found.end() : end] + text[end + 1 :]
+    text = re.sub(r"\\cr(?![A-Za-z])", r"\\\\", text)
+    return _ARRAY_BLOCK.sub(lambda m: " " + m.group(1) + " " if "=" in m.group(1) else m.group(), text)
 
 
 def _protected(text: str) -> str:
@@ -56,7 +76,7 @@ def _undelimited(row: str) -> str:
 def written_lines(submission: str) -> list[Written]:
     """The submission's lines, each a step: blocks split at their rows, comments and blank lines left out."""
     out: list[Written] = []
-    raw_lines = submission.splitlines()
+    raw_lines = _blocks_opened(submission).splitlines()  # \eqalign{...} may span lines: opened over the whole
     # a piecewise function may span several lines of the file: each such span is read as one line
     joined: list[tuple[int, str]] = []
     for number, raw in enumerate(raw_lines, start=1):
@@ -79,6 +99,18 @@ def written_lines(submission: str) -> list[Written]:
             row = row.removeprefix("\\[").removesuffix("\\]").strip()
             row = _undelimited(row)
             row = _restored(row.rstrip(",;").strip())
+            row = re.sub(r"(?<!\\)\\\s*$", "", row).strip()  # a trailing \ that ends a row half-typed
             if row and row not in ("$", "$$"):
                 out.append(Written(number, row))
+    return _continued(out)
+
+
+def _continued(rows: list[Written]) -> list[Written]:
+    """A row ending in '=' goes on in the next row: one line, numbered as the first."""
+    out: list[Written] = []
+    for row in rows:
+        if out and re.search(r"(?<![<>!:=])=\s*$", out[-1].text) and not row.text.lstrip().startswith("="):
+            out[-1] = Written(out[-1].number, out[-1].text + " " + row.text)
+        else:
+            out.append(row)
     return out

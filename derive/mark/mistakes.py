@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import combinations
 
-from sympy import Add, Expr, Mul, S, Symbol, log, sech, tanh
+from sympy import Add, Expr, Mul, Pow, S, Symbol, default_sort_key, log, sec, sech, tanh
 
 from derive.engine import board, rules
 from derive.engine.reasons import Reason, equation
@@ -102,7 +103,19 @@ MAL_RULES: tuple[MalRule, ...] = (
         "tanh-one-plus",
         _of(tanh),
         lambda rule, parts: (1 + tanh(rule.inner.expr) ** 2) * parts[0],
-        _said("tanh' = 1 - tanh², not 1 + tanh²: {rule}", rule=(rules.d(tanh(U), U), 1 - tanh(U) ** 2)),
+        _said(
+            "tanh' = 1 - tanh², not 1 + tanh² (1 + tan² is tan's derivative): {rule}",
+            rule=(rules.d(tanh(U), U), 1 - tanh(U) ** 2),
+        ),
+    ),
+    MalRule(
+        "tanh-taken-for-tan",
+        _of(tanh),
+        lambda rule, parts: sec(rule.inner.expr) ** 2 * parts[0],
+        _said(
+            "tanh is not tan: sec² is tan's derivative, tanh's is sech² = 1 - tanh²: {rule}",
+            rule=(rules.d(tanh(U), U), sech(U) ** 2),
+        ),
     ),
     MalRule(
         "tanh-sech-not-squared",
@@ -204,6 +217,13 @@ def candidates(tree: rules.Rule) -> Iterator[tuple[MalRule, rules.Rule, Expr]]:
             yield mal, node, _with(tree, node, wrong)
 
 
+def other_routes(tree: rules.Rule) -> Iterator[rules.Rule]:
+    """The same function differentiated another way a student may take: u/v by the product rule, u·v^(-1)."""
+    if isinstance(tree, rules.QuotientRule):
+        u, v = tree.numerator.expr, tree.denominator.expr
+        yield rules.ProductRule(tree.expr, tree.var, (rules.rule_tree(u, tree.var), rules.rule_tree(1 / v, tree.var)))
+
+
 def _with(tree: rules.Rule, node: rules.Rule, wrong: Expr) -> Expr:
     """The tree's derivative with ``node``'s replaced by ``wrong`` (its ancestors computed again)."""
     if tree is node:
@@ -230,9 +250,14 @@ class Rearrangement:
 MAX_VARIANTS = 60
 
 
+def _ordered(nodes: set) -> list:
+    """Sub-expressions in a fixed order: the same line names the same mistake in every process."""
+    return sorted(nodes, key=default_sort_key)
+
+
 def _sums(e: Expr) -> Iterator[Expr]:
     seen = set()
-    for node in [e, *e.atoms(Add)] if e.is_Add else list(e.atoms(Add)):
+    for node in [e, *_ordered(e.atoms(Add))] if e.is_Add else _ordered(e.atoms(Add)):
         if node not in seen:
             seen.add(node)
             yield node
@@ -262,6 +287,35 @@ def _term_lost(e: Expr) -> Iterator[Expr]:
             yield e.xreplace({node: node - t})
 
 
+def _factor_dropped(e: Expr) -> Iterator[Expr]:
+    """Each factor of each product left out (a power's base too: u² written u is a factor dropped)."""
+    products = [e] if e.is_Mul else []
+    products += [m for m in _ordered(e.atoms(Mul)) if m != e]
+    for node in products:
+        for factor in node.args:
+            if factor.is_number and abs(factor) == 1:
+                continue  # a sign is not a factor: that is sign-lost
+            yield e.xreplace({node: node / factor})
+        constant = Mul(*(f for f in node.args if not f.free_symbols))
+        if constant != node and abs(constant) != 1 and len([f for f in node.args if not f.free_symbols]) > 1:
+            yield e.xreplace({node: node / constant})  # 1/√(2π): three factors to SymPy, one to a student
+    for node in _sums(e):  # ½ of ½(1 + erf): SymPy spread it over the terms of the sum
+        terms = node.args
+        coefficients = [t.as_coeff_Mul()[0] for t in terms]
+        for c in sorted({c for c in coefficients if abs(c) != 1 and coefficients.count(c) >= 2}, key=str):
+            sharing = [i for i, k in enumerate(coefficients) if k == c][:6]
+            for size in range(len(sharing), 1, -1):  # which terms the bracket held is lost: each choice
+                for chosen in combinations(sharing, size):
+                    yield e.xreplace({node: Add(*(t / c if i in chosen else t for i, t in enumerate(terms)))})
+
+
+def _exponent_sign(e: Expr) -> Iterator[Expr]:
+    """1/u^n rewritten as a power with the exponent's sign lost: u^n (or u^1 for 1/u)."""
+    for node in _ordered(e.atoms(Pow)):
+        if node.exp.is_number and node.exp.is_negative:
+            yield e.xreplace({node: Pow(node.base, -node.exp, evaluate=False)})
+
+
 REARRANGEMENTS: tuple[Rearrangement, ...] = (
     Rearrangement(
         "square-of-difference",
@@ -270,18 +324,57 @@ REARRANGEMENTS: tuple[Rearrangement, ...] = (
     ),
     Rearrangement("sign-lost", _sign_lost, Reason("a sign was lost rearranging the line before: compare its terms")),
     Rearrangement("term-lost", _term_lost, Reason("a term was lost rearranging the line before")),
+    Rearrangement(
+        "reciprocal-exponent-sign",
+        _exponent_sign,
+        Reason.of(
+            "dividing by a power is a negative exponent: {rule}",
+            rule=equation(1 / U ** Symbol("n"), U ** (-Symbol("n"))),
+        ),
+    ),
+    Rearrangement(
+        "factor-lost",
+        _factor_dropped,
+        Reason("a factor was dropped rearranging the line before: every factor of a product stays"),
+    ),
 )
 
 CATALOGUE: tuple[str, ...] = (*(m.kind for m in MAL_RULES), *(r.kind for r in REARRANGEMENTS))
 """Every mistake derive names, by its fixed identifier."""
 
 
+REARRANGING = "algebra: rearranging keeps the value"
+"""The rule a step of rearranging needs (a hint, never the answer)."""
+
+RULE_NAMES = {
+    "sum": "sum rule",
+    "constant multiple": "constant multiple rule",
+    "power": "power rule",
+    "exponential": "chain rule with the exponential",
+    "product": "product rule",
+    "quotient": "quotient rule",
+    "piecewise": "piece by piece",
+}
+
+
+def rule_name(node: rules.Rule) -> str:
+    """The name of the rule a node of the rule tree applies, as a hint says it."""
+    name = str(getattr(node, "name", "") or "")
+    if name in RULE_NAMES:
+        named = RULE_NAMES[name]
+    elif name:
+        named = f"the derivative of {name}"
+    else:
+        named = "the rules of differentiation"
+    if getattr(node, "chained", False) and "chain" not in named:
+        named = f"chain rule ({named})"
+    return named
+
+
 def rearranged(previous: Expr) -> Iterator[tuple[Rearrangement, Expr]]:
     """The line before rearranged wrongly, each way, at most MAX_VARIANTS in all."""
-    count = 0
     for mistake in REARRANGEMENTS:
-        for variant in mistake.variants(previous):
-            count += 1
-            if count > MAX_VARIANTS:
-                return
+        for count, variant in enumerate(mistake.variants(previous)):
+            if count >= MAX_VARIANTS:
+                break
             yield mistake, variant

@@ -28,8 +28,10 @@ _WRAPPERS = re.compile(
     r"\\(?:boxed|cancel|bcancel|xcancel|underbrace|overbrace|bm|boldsymbol)\{|\\(?:color|textcolor)\{[^{}]*\}\{"
 )
 """Markup around a part of a formula that keeps its value: the braces go with it."""
-_SIZES = re.compile(r"\\(?:Large|LARGE|large|small|normalsize|huge|Huge|bf|rm|it)(?![A-Za-z])")
-_PRODUCT_DOT = re.compile(r"(?<=[)}\]])\.(?=\s*[(\\A-Za-z])")
+SIZES = re.compile(r"\\(?:Large|LARGE|large|small|normalsize|huge|Huge|bf|rm|it)(?![A-Za-z])")
+_PRODUCT_DOT = re.compile(
+    r"(?<=[)}\]])\.(?=\s*[(\\A-Za-z])|(?<=(?<![A-Za-z\\])[A-Za-z])\.(?=\s*[(\\])|(?<=[\w)}\]])\s+\.\s+(?=[\w(\\])"
+)
 """σ(x).(1 - σ(x)): a full stop between brackets is the product dot."""
 
 _VAR = r"([A-Za-z])"
@@ -42,12 +44,13 @@ def cleaned(text: str) -> str:
     for typed, plain in _PRIMES:
         math = math.replace(typed, plain)
     # words outside a piecewise function's block: its own \text{otherwise} is part of it
-    math = "".join(part if part.startswith("\\begin") else _WORDS.sub(" ", part) for part in _BLOCKS.split(math))
+    math = "".join(part if part.startswith("\\begin") else _WORDS.sub(" \x04 ", part) for part in _BLOCKS.split(math))
     math = _ARROWS.sub("", math)
     math = _unwrapped(math)
-    math = _SIZES.sub(" ", math)
+    math = SIZES.sub(" ", math)
     math = _over(math)
-    math = _PRODUCT_DOT.sub(r" \\cdot ", math)
+    math = re.sub(r"(\\[A-Za-z]+)\.(?=\s*[(\\])", r"\1 \\cdot ", math)  # \sigma.(1-\sigma)
+    math = _PRODUCT_DOT.sub(r" \\cdot " if "\\" in math else " * ", math)
     math = _SPACING.sub(" ", math)
     return math.strip().rstrip(".,;").strip()  # a sentence's full stop
 
@@ -58,7 +61,18 @@ def _unwrapped(math: str) -> str:
         found = _WRAPPERS.search(math)
         if found is None:
             return math
-        math = math[: found.start()] + "{" + math[found.end() :]
+        rest = math[found.end() :]
+        if rest.lstrip()[:1] in ("-", "+"):  # \color{red}{- e^{2x}}: a term of the sum, not a factor
+            depth, end = 1, None
+            for i, ch in enumerate(rest):
+                depth += {"{": 1, "}": -1}.get(ch, 0)
+                if depth == 0:
+                    end = i
+                    break
+            if end is not None:
+                math = math[: found.start()] + " " + rest[:end] + " " + rest[end + 1 :]
+                continue
+        math = math[: found.start()] + "{" + rest
     return math
 
 
@@ -91,7 +105,7 @@ def derivative_left_side(math: str, names: set[str], variable: str) -> str:
     """The line with a left side that names the derivative of the function written g'(variable) =, else as
     it is.  ``names``: what the derivation calls its function (g, y, f, σ, sigma)."""
     spelled = {n.lstrip("\\") for n in names} | {"g", "y", "f"}
-    known = "|".join(sorted((re.escape(n) for n in spelled), key=len, reverse=True))
+    known = "|".join(sorted((re.escape(n) for n in spelled), key=lambda n: (-len(n), n)))
     name = rf"\\?(?:{known})"
     patterns = (
         rf"\\frac\{{\s*(?:d|\\partial|\\mathrm\{{d\}})\s*{name}\s*(?:\(\s*{_VAR}\s*\))?\s*\}}\{{\s*(?:d|\\partial|\\mathrm\{{d\}})\s*{_VAR}\s*\}}",
@@ -111,7 +125,7 @@ def called(math: str, names: set[str], variable: str) -> str:
     """The right side with the function's bare names applied to the variable (|y| as |y(x)|): a bare name
     would be read as a positive parameter, and |y| as y.  A name followed by a bracket is left to the
     reader (g(1 - g) is g times a bracket there)."""
-    plain = sorted((n for n in names if re.fullmatch(r"[A-Za-z]", n)), key=len, reverse=True)
+    plain = sorted((n for n in names if re.fullmatch(r"[A-Za-z]", n)), key=lambda n: (-len(n), n))
     if not plain:
         return math
     left, sign, right = math.partition("=")
@@ -121,21 +135,26 @@ def called(math: str, names: set[str], variable: str) -> str:
     return left + sign + bare.sub(rf"\1({variable})", right)
 
 
-_LEFT_NAMES = re.compile(r"\s*[A-Za-z\\{}]+'*\(([A-Za-z])\)\s*[:=]")
+_LEFT_NAMES = re.compile(r"\s*[A-Za-z\\{}]+'*\(([A-Za-z])(?:\s*;[^()]*)?\)\s*[:=]")
 """A left side that names the variable: g(x) =, \\sigma(x) =."""
+_PRIMED_LEFT = re.compile(r"\s*[A-Za-z\\{}]+'+\(([A-Za-z])(?:\s*;[^()]*)?\)\s*[:=]")
+"""A derivative's left side that names the variable: g'(x) =, \\sigma'(t) =."""
 _OPERATOR_NAMES = re.compile(r"/\s*(?:d|∂)([A-Za-z])\b|\}\s*\{\s*(?:d|\\partial|\\mathrm\{d\}) ?([A-Za-z])\s*\}")
 """A derivative operator that names it: d/dx, dy/dx, the denominator of \\frac{d}{dx} or \\frac{dy}{dx}."""
 
 
-def variable_of(texts: list[str]) -> str | None:
+def variable_of(texts: list[str], defined_names: frozenset[str] = frozenset()) -> str | None:
     """The variable a derivation uses: the one a left side names (g(x) =, d/dx, dy/dx, \\frac{dy}{dt}), else
     the one usual variable name (x, t, z, ...) its right sides use, leaving out the names its left sides
     define (y of y = ...); None when it does not say (the target's)."""
-    for text in texts:
-        found = _LEFT_NAMES.match(text) or _OPERATOR_NAMES.search(text)
-        if found:
-            return next(g for g in found.groups() if g)
-    defined: set[str] = set()
+    # a derivative's left side or operator first (g'(x) =, d/dx, dy/dx): a helper f(u) = ... may come before it
+    for finds in (lambda t: [_PRIMED_LEFT.match(t), *_OPERATOR_NAMES.finditer(t)], lambda t: [_LEFT_NAMES.match(t)]):
+        for text in texts:
+            for found in finds(text):
+                name = next((g for g in found.groups() if g), None) if found else None
+                if name is not None and name not in defined_names:  # dy/du by the author's own u: not the variable
+                    return name
+    defined: set[str] = set(defined_names)
     used: set[str] = set()
     for text in texts:
         math = cleaned(text)

@@ -16,6 +16,9 @@ from sympy import Expr, Symbol
 from derive.engine.compute import EVALUATION_ERRORS, compiled, real_at, real_number
 from derive.engine.reasons import Reason
 
+DIGITS = 4
+"""Significant digits of a witness's numbers as written in a reason."""
+
 
 @dataclass(frozen=True)
 class Witness:
@@ -31,10 +34,12 @@ class Witness:
     def reason(self) -> Reason:
         from derive.knowledge.symbols import SLOPE, G
 
-        n = mpmath.nstr
+        def n(x: mpmath.mpf) -> str:  # for people: 4 significant digits (the witness itself keeps all of them)
+            return mpmath.nstr(x, DIGITS)
+
         return Reason.of(
-            f"{{g}} is not injective: {{g}}({n(self.z1, 12)}) = {{g}}({n(self.z2, 12)}) = {n(self.value, 12)}, "
-            f"but {{dg}} is {n(self.slope1, 8)} at the first and {n(self.slope2, 8)} at the second{self.parameters}",
+            f"{{g}} is not injective: {{g}}({n(self.z1)}) = {{g}}({n(self.z2)}) = {n(self.value)}, "
+            f"but {{dg}} is {n(self.slope1)} at the first and {n(self.slope2)} at the second{self.parameters}",
             g=G,
             dg=SLOPE,
         )

@@ -337,9 +337,12 @@ class Grammar:
             if self.is_op("*", "/"):
                 op = self.take().text
                 right = self.signed()
+                self._arithmetic(left, right)
                 left = left * right if op == "*" else self.build.divide(left, right)
             elif self.starts_operand(allow_bar=not _is_condition(left)):
-                left = left * self.power()
+                right = self.power()
+                self._arithmetic(left, right)
+                left = left * right
             else:
                 return left
 
@@ -412,6 +415,7 @@ class Grammar:
         while self.is_op("+", "-"):
             op = self.take().text
             right = self.term()
+            self._arithmetic(left, right)
             left = left + right if op == "+" else left - right
         return left
 
@@ -421,15 +425,27 @@ class Grammar:
             if self.is_op("*", "/"):
                 op = self.take().text
                 right = self.signed()
+                self._arithmetic(left, right)
                 left = left * right if op == "*" else self.build.divide(left, right)
             elif self.starts_operand(allow_bar=not _is_condition(left)):
                 if self.is_op("[") and not self.token.spaced and not self.latex:
                     self.refuse(
                         "a [ right after a value reads as an index, as in code: write (...) for a product", self.token
                     )
-                left = left * self.power()  # implicit multiplication: 2z, x e^x, (1+x)(1-x)
+                right = self.power()
+                self._arithmetic(left, right)
+                left = left * right  # implicit multiplication: 2z, x e^x, (1+x)(1-x)
             else:
                 return left
+
+    def _arithmetic(self, *operands: Expr) -> None:
+        """A comparison is no number: x * (x > 0), as code writes an Iverson bracket, is refused here."""
+        if any(_is_condition(e) for e in operands):
+            self.refuse(
+                "a comparison used as a number (as code writes 1 where it holds, else 0): give it as code "
+                "(--input code), or write the function by pieces",
+                self.tokens[max(self.at - 1, 0)],
+            )
 
     def signed(self) -> Expr:
         return self.sign_of(self.signed, self.power)
@@ -438,7 +454,9 @@ class Grammar:
         base = self.primary()
         if self.is_op("^"):
             self.take()
-            return self.build.power(base, self.exponent())
+            exponent = self.exponent()
+            self._arithmetic(base, exponent)
+            return self.build.power(base, exponent)
         return base
 
     def exponent(self) -> Expr:
@@ -448,7 +466,9 @@ class Grammar:
         """A leading - or + (any number of them), then the operand."""
         if self.is_op("-"):
             self.take()
-            return -again()
+            value = again()
+            self._arithmetic(value)
+            return -value
         if self.is_op("+"):
             self.take()
             return again()
@@ -548,6 +568,8 @@ class Grammar:
         if self.latex and token.letter:
             self._refuse_spelled_letters(token)
         self.take()
+        if name.lower() in sp.VECTOR_FUNCTIONS:
+            self.refuse(f"{name} {sp.VECTOR_REFUSAL}", token)
         if name.startswith("log_") and len(name) > 4:  # log_2 x, log_b(x): the base is written in the word
             base = name[4:]
             return self.application(token, self.build.function("log"), self._base(base, token))
@@ -631,9 +653,9 @@ class Grammar:
     def _base(self, text: str, token: Token) -> Expr:
         if text.isdigit():
             return self.build.number(text)
-        if text.isidentifier():
+        if len(text) == 1 and text.isalpha() or text in sp.GREEK_NAMES:  # log_b x, log_alpha x: a parameter
             return self.build.symbol(text)
-        self.refuse(f"cannot read the base {text!r} of a logarithm", token)
+        self.refuse(f"cannot read the base {text!r} of a logarithm: write log_b(x), log_2(x) or log(x)/log(b)", token)
 
     def application(self, token: Token, known: Known, base: Expr | None = None) -> Expr:
         if self.is_op("_"):  # \log_2 x, \log_{b}(x)
@@ -707,6 +729,9 @@ class Grammar:
                     best[end] = candidate
         pieces = best[len(word)]
         if pieces is None or self.build.var not in pieces and not any(self.build.function(p) for p in pieces):
+            return None
+        # ax, xe, axe: one letter of a product; s·o·f·t·max or m·a·x·o·u·t is a word derive does not know
+        if sum(len(p) == 1 and p not in (self.build.var, "e") for p in pieces) > 1:
             return None
         return pieces
 

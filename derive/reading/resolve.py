@@ -14,6 +14,7 @@ import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from sympy import Derivative, Expr, Symbol
 
@@ -21,6 +22,7 @@ from derive.engine import piecewise
 from derive.errors import AmbiguousVariableError, NoVariableError, ParseError, UnknownActivationError
 from derive.files import FILE_TARGET
 from derive.knowledge import activations, registry
+from derive.knowledge import spellings as sp
 from derive.knowledge.symbols import checked_name, variable
 from derive.reading import Reading, read
 
@@ -72,6 +74,10 @@ def resolve(target: str | Expr, var: str | None = None, notation: str = "auto", 
 
         reading = read_file(file_target["path"], file_target["name"], var, library_function)
         return _from_reading(text, reading, var, file_target["name"])
+    if files and text.endswith(".py") and Path(text).is_file():  # a file without :NAME: which of its functions?
+        from derive.reading.code import defined
+
+        raise ParseError(f"{text} is a file: name its function, {text}:NAME (it defines: {defined(text)})")
     bare = _IDENTIFIER.fullmatch(text) is not None and text != (var or "z")
     if bare:
         entry = activations.lookup(text)
@@ -116,6 +122,8 @@ def _from_reading(text: str, reading: Reading, var: str | None, title: str | Non
 
 def _refuse_near_miss(name: str) -> None:
     """A bare word that is almost a library name is a typo, not an expression in a parameter."""
+    if name.lower() in sp.VECTOR_FUNCTIONS:
+        raise ParseError(f"{name} {sp.VECTOR_REFUSAL}")
     near = difflib.get_close_matches(name.lower(), activations.names(), n=1, cutoff=0.75)
     if near and registry.by_name().get(name) is None:
         raise UnknownActivationError(f"unknown activation {name!r}; did you mean {near[0]}? (`derive list` names them)")

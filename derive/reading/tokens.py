@@ -90,7 +90,7 @@ def _symbol(stream: _Stream, text: str, i: int) -> int:
     if c in sp.ROOTS:
         stream.add(sp.ROOTS[c], c, i + 1)
         return i + 1
-    if c in sp.SUPERSCRIPTS or c == "⁻":
+    if c in sp.SUPERSCRIPTS or c in sp.SUPERSCRIPT_LETTERS or c == "⁻":
         return _superscript(stream, text, i)
     after = _operator(stream, text, i)
     if after is None:
@@ -99,18 +99,36 @@ def _symbol(stream: _Stream, text: str, i: int) -> int:
 
 
 def _superscript(stream: _Stream, text: str, i: int) -> int:
-    """z², e⁻¹: a run of superscript digits (and a leading ⁻) as ^ -? digits."""
+    """z², e⁻¹, eˣ, e⁻ᶻ, 2ˣ: a run of superscript digits and letters (a leading ⁻) as ^(-? digits letters)."""
     j = i
-    while j < len(text) and (text[j] in sp.SUPERSCRIPTS or text[j] == "⁻"):
+    while j < len(text) and (text[j] in sp.SUPERSCRIPTS or text[j] in sp.SUPERSCRIPT_LETTERS or text[j] == "⁻"):
         j += 1
     run = text[i:j]
-    digits = "".join(sp.SUPERSCRIPTS.get(ch, "") for ch in run)
-    if not digits or "⁻" in run[1:]:
+    body = run[1:] if run[0] == "⁻" else run
+    if not body or "⁻" in body:
         stream.fail(f"cannot read the superscript {run!r}", i + 1)
     stream.add("op", "^", i + 1)
+    if all(ch in sp.SUPERSCRIPTS for ch in body):  # z², e⁻¹, d²z/dz²: ^ -? digits, as the operators expect
+        if run[0] == "⁻":
+            stream.add("op", "-", i + 1)
+        stream.add("num", "".join(sp.SUPERSCRIPTS[ch] for ch in body), i + 1)
+        return j
+    stream.add("op", "(", i + 1)
     if run[0] == "⁻":
         stream.add("op", "-", i + 1)
-    stream.add("num", digits, i + 1)
+    k = 0
+    while k < len(body):  # digits as one number, each letter a name of its own (ˣʸ is x·y)
+        col = i + 1 + (len(run) - len(body)) + k
+        if body[k] in sp.SUPERSCRIPTS:
+            digits = ""
+            while k < len(body) and body[k] in sp.SUPERSCRIPTS:
+                digits += sp.SUPERSCRIPTS[body[k]]
+                k += 1
+            stream.add("num", digits, col)
+        else:
+            stream.add("name", sp.SUPERSCRIPT_LETTERS[body[k]], col)
+            k += 1
+    stream.add("op", ")", i + len(run))
     return j
 
 

@@ -37,7 +37,8 @@ RENDER = """
 for (const cell of document.querySelectorAll("[data-tex]")) {
   try {
     const display = cell.classList.contains("math");
-    katex.render(cell.dataset.tex, cell, {displayMode: display, throwOnError: true, strict: "error"});
+    katex.render(cell.dataset.tex, cell, {displayMode: display, throwOnError: true, strict: "error",
+                                          output: "htmlAndMathml"});
   } catch (err) {
     const shown = document.createElement("span");
     shown.className = "katex-error";
@@ -46,6 +47,47 @@ for (const cell of document.querySelectorAll("[data-tex]")) {
   }
 }
 """
+
+
+SPEAK = """
+// each formula's spoken text, from the Speech Rule Engine inlined above with its English rules: the name
+// of its MathML in the accessibility tree (without it, the MathML alone is read)
+if (typeof SRE !== "undefined") SRE.engineReady().then(() => {
+  for (const math of document.querySelectorAll(".katex-mathml math")) {
+    const copy = math.cloneNode(true);
+    copy.querySelectorAll("annotation").forEach(a => a.remove());
+    try { math.setAttribute("aria-label", SRE.toSpeech(copy.outerHTML)); } catch (err) { /* MathML alone */ }
+  }
+  document.body.dataset.spoken = "true";
+});
+"""
+
+SPEECH_CONFIG = """
+var SREfeature = {locale: "en", domain: "clearspeak", modality: "speech",
+  custom: function (locale) {  // the rules are in this file, never fetched
+    var found = document.getElementById("sre-rules-" + locale);
+    return Promise.resolve(found ? found.textContent : "{}");
+  }};
+"""
+
+SPEECH_RULES = ("base", "en")
+"""The Speech Rule Engine's rule files a page carries: the shared ones and English."""
+
+
+def speech_scripts() -> str:
+    """The Speech Rule Engine (4.1.5, inside the package) and its English rules as scripts of the page, so
+    that each formula gets its spoken text offline (SPEAK, after KaTeX has typeset them)."""
+    from importlib import resources
+
+    folder = resources.files("derive.assets.sre")
+    rules = "".join(
+        f'<script type="application/json" id="sre-rules-{name}">'
+        + folder.joinpath("mathmaps", f"{name}.json").read_text(encoding="utf-8").replace("</", "<\\/")
+        + "</script>\n"
+        for name in SPEECH_RULES
+    )
+    engine = folder.joinpath("sre.js").read_text(encoding="utf-8").replace("</script", "<\\/script")
+    return f"{rules}<script>{SPEECH_CONFIG}</script>\n<script>{engine}</script>\n"
 
 
 def _asset(name: str) -> bytes:
@@ -132,6 +174,6 @@ def render(items: Sequence[Any], title: str = "Derivatives of activation functio
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{html.escape(title)}</title>\n<style>{katex_css()}</style>\n<style>{STYLE}</style>\n"
-        f"<script>{katex_js()}</script>\n</head>\n<body>\n<h1>{html.escape(title)}</h1>\n{body}\n"
-        f"<script>{RENDER}</script>\n</body>\n</html>\n"
+        f"<script>{katex_js()}</script>\n{speech_scripts()}</head>\n<body>\n<h1>{html.escape(title)}</h1>\n{body}\n"
+        f"<script>{RENDER}{SPEAK}</script>\n</body>\n</html>\n"
     )

@@ -19,6 +19,7 @@ def expr_string(e: Any) -> str:
 
 def to_dict(item: Any) -> dict[str, Any]:
     """A derivation (or an identity) as plain data; every expression a string ``sympify`` reads back."""
+    from derive.render.latex import inline
     from derive.render.printing.syntax import sympy_syntax as sstr
     from derive.render.printing.text import board_text
 
@@ -28,6 +29,7 @@ def to_dict(item: Any) -> dict[str, Any]:
             "expr": expr_string(line.step.expr),
             "rule": line.step.rule,
             "why": line.why.fill(board_text),
+            "why_tex": line.why.fill(inline),  # as the Markdown export writes it: words, and $...$ math
             "latex": line_latex(line),
             "proof": line.proof,
         }
@@ -52,6 +54,7 @@ def to_dict(item: Any) -> dict[str, Any]:
         "output_form": sstr(substitute(item.output_form_of_g, item.renaming)) if form is not None else None,
         "output_form_status": item.verdict.status,
         "output_form_reason": item.verdict.summary().fill(board_text),
+        "output_form_reason_tex": item.verdict.summary().fill(inline),  # as the Markdown export writes it
         "not_differentiable_at": [sstr(k.at) for k in item.verdict.kinks],
         "steps": steps,
     }

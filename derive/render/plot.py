@@ -45,8 +45,13 @@ def _parameters(derivation: Any) -> dict:
     return dict.fromkeys(derivation.function.body.free_symbols - {derivation.variable}, 1.0)
 
 
-def figure(derivations: Sequence[Any]):
-    """A matplotlib figure: a row per derivation, g and g' in one panel, g' against g in the next."""
+NARROW = (4.2, 3.3)
+"""A panel's size in inches when the panels are stacked (``narrow``): a phone's width at the text's own size."""
+
+
+def figure(derivations: Sequence[Any], narrow: bool = False):
+    """A matplotlib figure: a row per derivation, g and g' in one panel, g' against g in the next (with
+    ``narrow``, the panels one under the other, for a phone's width)."""
     import matplotlib
 
     matplotlib.use("Agg")  # no display: files only
@@ -61,7 +66,11 @@ def figure(derivations: Sequence[Any]):
     from derive.render.printing.text import board_text
 
     rows = len(derivations)
-    fig, axes = plt.subplots(rows, 2, figsize=(10, 3.6 * rows), squeeze=False)
+    if narrow:
+        fig, stacked = plt.subplots(2 * rows, 1, figsize=(NARROW[0], NARROW[1] * 2 * rows), squeeze=False)
+        axes = [(stacked[2 * i][0], stacked[2 * i + 1][0]) for i in range(rows)]
+    else:
+        fig, axes = plt.subplots(rows, 2, figsize=(10, 3.6 * rows), squeeze=False)
     for (left, right), d in zip(axes, derivations, strict=True):
         z = d.variable
         values = _parameters(d)
@@ -99,11 +108,11 @@ def figure(derivations: Sequence[Any]):
     return fig
 
 
-def image(derivations: Sequence[Any], fmt: str) -> bytes:
+def image(derivations: Sequence[Any], fmt: str, narrow: bool = False) -> bytes:
     """The figure as the bytes of a PDF, SVG or PNG file (PDF and SVG without a creation date)."""
     import matplotlib.pyplot as plt
 
-    fig = figure(derivations)
+    fig = figure(derivations, narrow)
     buffer = io.BytesIO()
     metadata = {"pdf": {"CreationDate": None}, "svg": {"Date": None}}.get(fmt)
     fig.savefig(buffer, format=fmt, dpi=110, metadata=metadata)

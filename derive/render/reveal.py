@@ -18,7 +18,7 @@ from typing import Any
 from derive.render import register, walk
 from derive.render.beamer import PER_FRAME, builds, default_title
 from derive.render.html import RENDER as KATEX
-from derive.render.html import inline, katex_css, katex_js, math_cells
+from derive.render.html import SPEAK, inline, katex_css, katex_js, math_cells, speech_scripts
 
 STYLE = """
 .reveal .columns { display: flex; gap: 2%; align-items: flex-start; }
@@ -131,8 +131,9 @@ def render(derivations: Sequence[Any], title: str | None = None, aspect: str = "
         f"<title>{html.escape(plain)}</title>\n"
         f"<style>{_reveal_asset('reveal.css')}</style>\n<style>{_reveal_asset('white.css')}</style>\n"
         f"<style>{katex_css()}</style>\n<style>{STYLE}</style>\n"
-        f"<script>{katex_js()}</script>\n<script>{reveal_js}</script>\n</head>\n<body>\n"
+        f"<script>{katex_js()}</script>\n{speech_scripts()}<script>{reveal_js}</script>\n</head>\n<body>\n"
         '<div class="reveal"><div class="slides">\n' + "\n".join(slides) + "\n</div></div>\n"
-        f"<script>{RENDER.replace('WIDTH', str(SIZES[aspect][0])).replace('HEIGHT', str(SIZES[aspect][1]))}</script>\n"
+        f"<script>{RENDER.replace('WIDTH', str(SIZES[aspect][0])).replace('HEIGHT', str(SIZES[aspect][1]))}{SPEAK}"
+        "</script>\n"
         "</body>\n</html>\n"
     )

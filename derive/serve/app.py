@@ -289,11 +289,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     static = resources.files("derive.serve").joinpath("page")
     katex = resources.files("derive.assets").joinpath("katex")
+    sre = resources.files("derive.assets").joinpath("sre")  # the Speech Rule Engine and its English rules
     routes = [
         Route("/", page),
         Route("/api/health", health),
         *(Route(job.path, _route(job), methods=[job.method]) for job in jobs.JOBS.values()),
         Mount("/static/katex", StaticFiles(directory=str(katex))),
+        Mount("/static/sre", StaticFiles(directory=str(sre))),
         Mount("/static", StaticFiles(directory=str(static))),
     ]
     middleware = [Middleware(_Headers), Middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts))]

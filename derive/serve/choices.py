@@ -16,6 +16,7 @@ from derive.serve.jobs import JOBS, PDF, derivation_formats, slide_formats
 
 NOTATIONS_HERE = "<!--notations-->"
 EXPORTS_HERE = "<!--exports-->"
+EXAMPLES_HERE = "<!--examples-->"
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,8 @@ class Export:
     label: str
     path: str
     params: dict[str, str]
+    ordered: bool = False  # of the derivative of the page's order (else of g′ whatever the order)
+    named: bool = False  # a Python function: an input that is not a name needs one (the parameter name)
 
 
 def exports() -> list[Export]:
@@ -32,7 +35,7 @@ def exports() -> list[Export]:
     formats (a deck as its source file, and Beamer's PDF), and a backward module per framework."""
     formats = render.formats()
     found = [
-        Export(formats[name].label, JOBS["steps"].path, {"format": name})
+        Export(formats[name].label, JOBS["steps"].path, {"format": name}, ordered=True)
         for name in derivation_formats()
         if not formats[name].document
     ]
@@ -40,7 +43,7 @@ def exports() -> list[Export]:
         label = "Beamer (PDF)" if name == PDF else f"{formats[name].label} ({formats[name].extension})"
         found.append(Export(label, JOBS["slides"].path, {"format": name}))
     for f in frameworks().values():
-        found.append(Export(f"{f.label} backward", JOBS["backward"].path, {"framework": f.name}))
+        found.append(Export(f"{f.label} backward", JOBS["backward"].path, {"framework": f.name}, named=True))
     return found
 
 
@@ -51,12 +54,25 @@ def notation_options() -> str:
 def export_items() -> str:
     """The exports as list items; the page's script sets each link's address from the input when it derives."""
     return "".join(
-        f'<li><a data-path="{escape(e.path)}" data-query="{escape(urlencode(e.params))}" download>'
-        f"{escape(e.label)}</a></li>"
+        f'<li><a data-path="{escape(e.path)}" data-query="{escape(urlencode(e.params))}" download'
+        f"{' data-ordered' if e.ordered else ''}{' data-named' if e.named else ''}>{escape(e.label)}</a></li>"
         for e in exports()
+    )
+
+
+def example_items() -> str:
+    """How each notation is written, as the notations' registry describes it: the page's examples."""
+    return "".join(
+        f"<li><strong>{escape(n.label)}</strong>: {escape(n.description)}</li>"
+        for n in NOTATIONS.values()
+        if n.name != "auto"
     )
 
 
 def filled(page: str) -> str:
     """The page with its lists written in."""
-    return page.replace(NOTATIONS_HERE, notation_options()).replace(EXPORTS_HERE, export_items())
+    return (
+        page.replace(NOTATIONS_HERE, notation_options())
+        .replace(EXPORTS_HERE, export_items())
+        .replace(EXAMPLES_HERE, example_items())
+    )

@@ -139,8 +139,11 @@ def _slides_params(q: Query) -> dict:
 
 
 def _mark_params(data: Any) -> dict:
+    """``f`` may be empty (or absent, or null): the function is then taken from the submission's first line."""
+    if isinstance(data, dict) and data.get("f") is None:
+        data = {**data, "f": ""}
     if not isinstance(data, dict) or not isinstance(data.get("f"), str) or not isinstance(data.get("submission"), str):
-        raise RefusedError('the body must be {"f": "<target>", "submission": "<the derivation>"}')
+        raise RefusedError('the body must be {"f": "<target, or empty>", "submission": "<the derivation>"}')
     fmt = data.get("format", "json")
     choices = marking_formats()
     if fmt not in choices:
@@ -148,7 +151,7 @@ def _mark_params(data: Any) -> dict:
     if len(data["f"]) > MAX_TEXT:
         raise RefusedError(f"f is {len(data['f'])} characters long; the limit is {MAX_TEXT}", 413)
     var = data.get("var") if isinstance(data.get("var"), str) else None
-    return {"f": data["f"], "submission": data["submission"], "var": var, "format": fmt}
+    return {"f": data["f"].strip() or None, "submission": data["submission"], "var": var, "format": fmt}
 
 
 # --- how a worker computes each ---------------------------------------------------------------------------------
@@ -210,11 +213,15 @@ def _prove(p: dict) -> Reply:
     return Reply(200, f"{media_type}; charset=utf-8", text)
 
 
+def _plot_params(q: Query) -> dict:
+    return {**_common(q), "layout": q.choice("layout", ("wide", "narrow"), "wide")}
+
+
 def _plot(p: dict) -> Reply:
     from derive.render import plot
 
     items = commands.derivations([p["f"]], p["var"], 1, p["input"], False)
-    svg = plot.image(items, "svg").decode("utf-8")
+    svg = plot.image(items, "svg", narrow=p.get("layout") == "narrow").decode("utf-8")
     return Reply(200, "image/svg+xml", svg, f"{_stem(p['f'])}-plot.svg")
 
 
@@ -230,12 +237,43 @@ def _slides(p: dict) -> Reply:
     return Reply(200, f"{fmt.media_type}; charset=utf-8", deck, f"{_stem(p['f'])}-slides{fmt.extension}")
 
 
+NO_TARGET = "write the function in the box: this server cannot take it from the derivation's first line"
+
+
 def _mark(p: dict) -> Reply:
     from derive.mark.marking import mark
     from derive.mark.render import formats
 
-    body = mark(p["f"], p["submission"], var=p["var"]).render(p["format"])
+    try:
+        marking = mark(p["f"], p["submission"], var=p["var"])
+    except DeriveError:
+        raise
+    except (TypeError, AttributeError, ValueError):  # an engine that needs the target: a 4xx, never a 500
+        if p["f"] is None:
+            return error(NO_TARGET)
+        raise
+    body = marking.render(p["format"])
     return Reply(200, f"{formats()[p['format']].media_type}; charset=utf-8", body)
+
+
+def _no_params(q: Query) -> dict:
+    return {}
+
+
+def _library(p: dict) -> Reply:
+    """The library's entries: name, title, aliases and the written-out g(z) as LaTeX (the registry's)."""
+    from sympy import Symbol
+
+    from derive.engine.board import board_form
+    from derive.knowledge.activations import LIBRARY
+    from derive.render.printing.latex import board_latex
+
+    z = Symbol("z")
+    entries = [
+        {"name": a.name, "title": a.title, "aliases": list(a.aliases), "latex": board_latex(board_form(a.build(z)[1]))}
+        for a in LIBRARY
+    ]
+    return Reply(200, "application/json", json.dumps({"library": entries}, ensure_ascii=False))
 
 
 JOBS: dict[str, Job] = {
@@ -253,9 +291,10 @@ JOBS: dict[str, Job] = {
         ),
         Job("backward", _backward_params, _backward, "`derive backward`: the module of f's backward pass"),
         Job("prove", _prove_params, _prove, "`derive prove`: the identity lhs = rhs, proved step by step"),
-        Job("plot", _common, _plot, "the plots of g and g', and of g' against g (SVG)"),
+        Job("plot", _plot_params, _plot, "the plots of g and g', and of g' against g (SVG; layout=narrow: stacked)"),
         Job("slides", _slides_params, _slides, "`derive slides`: a deck of f, or the Beamer deck compiled to PDF"),
         Job("mark", _mark_params, _mark, "`derive mark`: the JSON body's submission, marked", method="POST"),
+        Job("library", _no_params, _library, "the library of activations, as JSON (the page's list)"),
     )
 }
 """Every job, by kind, in the order of the server's routes."""

@@ -62,6 +62,23 @@ RIGHT_DERIVATIONS = {
         ],
     ),
     "Unicode, plain text": ("sigmoid", ["σ(x) = 1/(1+e^(-x))", "σ′(x) = e^(-x)/(1+e^(-x))²", "= σ(x)(1 − σ(x))"]),
+    "conditions after the claims, a bullet, a remark after a number": (
+        "max(0.01*x, x)",
+        [
+            "- f(x) = max(0.01x, x)",
+            "f'(x) = 1 for x > 0",
+            "f'(x) = 0.01 \\quad (x < 0)",
+            "f'(-1) = 0.01 \\approx 0",
+        ],
+    ),
+    "brackets that close d/dx's operand": (
+        "silu",
+        [
+            r"f(x) = x\sigma(x)",
+            r"f'(x) = \frac{d}{dx}\left[x\right] \cdot \sigma(x) + x \cdot \frac{d}{dx}\left[\sigma(x)\right]",
+            r"= \sigma(x) + x\sigma(x)\left[1-\sigma(x)\right] \qquad \blacksquare",
+        ],
+    ),
     "SiLU in u": (
         "silu",
         [
@@ -75,7 +92,7 @@ RIGHT_DERIVATIONS = {
 @pytest.mark.parametrize("target, lines", RIGHT_DERIVATIONS.values(), ids=list(RIGHT_DERIVATIONS))
 def test_a_right_derivation_as_people_write_it_is_accepted(target, lines):
     marking = mark(target, lines)
-    assert [line.verdict for line in marking.lines if line.verdict != "unreadable"] and all(
+    assert [line.verdict for line in marking.lines if line.verdict != "not judged"] and all(
         line.verdict == "right" for line in marking.lines if line.read_as is not None
     ), marking.render("text")
     assert not [line for line in marking.lines if line.verdict == "wrong"], marking.render("text")
@@ -100,9 +117,9 @@ def test_after_a_line_that_cannot_be_read_the_next_is_judged_by_what_it_equals()
         ["y = 1/(1+e^{-x})", r"\mathcal{Q} \star y = e^{-x}/(1+e^{-x})^2", "= y(1+y)", "= y(1-y)", "= y(1+y)"],
     )
     verdicts = [line.verdict for line in marking.lines]
-    assert verdicts[:2] == ["right", "unreadable"]
+    assert verdicts[:2] == ["right", "not judged"]
     # a line that equals neither g nor g' after an unreadable one is not judged, never wrong
-    assert verdicts[2] == "unreadable" and "not judged" in marking.lines[2].reason
+    assert verdicts[2] == "not judged" and "not judged" in marking.lines[2].reason
     # one that equals g' is right, and tells the quantity again: the next is judged against g'
     assert verdicts[3] == "right" and verdicts[4] == "wrong"
 

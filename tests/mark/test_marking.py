@@ -57,6 +57,13 @@ PLANTED = [
         "sign-lost",
     ),
     ("logsigmoid", [r"g(z) = -\log(1+e^{-z})", r"g'(z) = \frac{e^{-z}}{1+e^{-z}}", r"= e^{-z}"], "term-lost"),
+    ("tanh", [r"g(z) = \tanh z", r"g'(z) = \sec^2 z"], "tanh-taken-for-tan"),
+    ("sigmoid", [r"g(z) = \frac{1}{1+e^{-z}}", r"= (1+e^{-z})^{1}"], "reciprocal-exponent-sign"),
+    (
+        "sigmoid",
+        [r"g(z) = \frac{1}{1+e^{-z}}", r"g'(z) = \frac{e^{-z}}{(1+e^{-z})^2}", r"= \frac{1}{(1+e^{-z})^2}"],
+        "factor-lost",
+    ),
     (
         "gelu",
         [
@@ -182,9 +189,9 @@ def test_a_latex_block_pasted_whole_is_read_line_by_line():
 
 def test_an_unreadable_line_has_its_column_and_the_rest_are_still_judged():
     m = mark("tanh", ["g(z) = \\tanh z", "g'(z) = 1 - \\tanh^2(z", "g'(z) = 1 - g^2"])
-    assert [line.verdict for line in m.lines] == ["right", "unreadable", "right"]
-    assert re.search(r"at column \d+", m.lines[1].reason)
-    assert m.first_wrong == 2
+    assert [line.verdict for line in m.lines] == ["right", "not judged", "right"]
+    assert re.search(r"at column \d+", m.lines[1].reason) and m.lines[1].column is not None
+    assert m.first_wrong is None and m.not_judged == 1  # not judged is not wrong
 
 
 def test_a_wrong_line_after_a_wrong_line_carries_the_earlier_mistake():

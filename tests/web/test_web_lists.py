@@ -25,7 +25,7 @@ def test_the_served_page_lists_the_registries(server):
     page = server.get("/").text
     options = re.findall(r'<option value="([^"]+)">([^<]+)</option>', page.split('id="input"')[1].split("</select>")[0])
     assert options == [(n.name, n.label) for n in NOTATIONS.values()]
-    links = re.findall(r'<a data-path="([^"]+)" data-query="([^"]+)" download>([^<]+)</a>', page)
+    links = re.findall(r'<a data-path="([^"]+)" data-query="([^"]+)" download[^>]*>([^<]+)</a>', page)
     assert [(label, path, query) for path, query, label in links] == [
         (e.label, e.path, "&".join(f"{k}={v}" for k, v in e.params.items())) for e in choices.exports()
     ]

@@ -5,13 +5,12 @@ the reasons, a bad input's column, checking one's work, an export, and nothing o
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 from click.testing import CliRunner
-from tools import KATEX_DIR, need
+from tools import KATEX_DIR
 
 from derive.cli import main
 from derive.serve.screenshots import until
@@ -21,18 +20,8 @@ AXE = KATEX_DIR / "node_modules" / "axe-core" / "axe.min.js"
 
 
 @pytest.fixture
-def browser():
-    need("chromium")
-    from playwright.sync_api import sync_playwright
-
-    from derive.render.pictures import CHROMIUM_FLAGS
-
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=shutil.which("chromium"), args=list(CHROMIUM_FLAGS))
-        try:
-            yield launched
-        finally:
-            launched.close()
+def browser(chromium):
+    return chromium  # the session's Chromium (tests/web/conftest.py)
 
 
 def opened(browser, server, path="/", **options):
@@ -102,8 +91,11 @@ def test_checking_ones_work_names_the_planted_mistake(browser, server):
     marks = page.locator("ol.marks li")
     assert marks.count() == 2
     assert "✓" in marks.nth(0).inner_text() and "✗" in marks.nth(1).inner_text()
-    assert "chain-rule-without-inner" in marks.nth(1).inner_text()
-    assert "line 2" in page.locator("#marks p").inner_text()
+    # the mistake's sentence, not its identifier (kept for scripts as the item's data-mistake)
+    assert "the chain rule multiplies by the inner derivative" in marks.nth(1).inner_text()
+    assert "chain-rule-without-inner" not in marks.nth(1).inner_text()
+    assert marks.nth(1).get_attribute("data-mistake") == "chain-rule-without-inner"
+    assert "line 2" in page.locator("#marks p.summary").inner_text()
 
 
 def test_an_export_downloads_the_clis_bytes(browser, server, tmp_path):
@@ -142,8 +134,7 @@ def test_the_page_is_accessible_and_fits_a_phone(browser, server):
 def test_the_committed_screenshots_are_of_this_page(browser, server, tmp_path):
     from derive.serve.screenshots import take
 
-    desktop, mobile = take(server.base, tmp_path, browser)
-    for name in (desktop, mobile):
+    for name in take(server.base, tmp_path, browser):
         committed = ROOT / "outputs" / name.name
         assert committed.exists(), f"outputs/{name.name}: run python -m derive.serve.screenshots"
         assert committed.read_bytes()[16:24] == name.read_bytes()[16:24], f"outputs/{name.name} is stale (its size)"
