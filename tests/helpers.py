@@ -106,3 +106,25 @@ def commands_in_a_fresh_process(commands: list[list[str]], then: str = "") -> su
         "print('sympy' in sys.modules, file=sys.stderr)\n"
     )
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+
+
+def value_at(expr: Expr, var: str, at: float, **params: float) -> float:
+    """A reading's value at a point (30 digits in, 20 out), its parameters at the values given."""
+    import sympy
+
+    values = {sympy.Symbol(k, positive=True): v for k, v in params.items()}
+    return float(sympy.N(expr.subs(values).subs(sympy.Symbol(var, real=True), sympy.Float(at, 30)), 20))
+
+
+def load_snippet(tmp_path, source: str, name: str = "acts"):  # noqa: ANN001, ANN201 - a test's own module
+    """A test's own snippet written to a file and imported by the test, to run it with the framework
+    (derive itself never imports it): the file's path and the module."""
+    import importlib.util
+    import textwrap
+
+    path = tmp_path / f"{name}.py"
+    path.write_text(textwrap.dedent(source))
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return path, module

@@ -14,8 +14,10 @@ import importlib.util
 import json
 import textwrap
 
+import jax
 import numpy as np
 import pytest
+import torch
 from click.testing import CliRunner
 
 import derive
@@ -23,8 +25,6 @@ from derive import DeriveError
 from derive.backward.check import check
 from derive.cli import main
 
-torch = pytest.importorskip("torch")
-jax = pytest.importorskip("jax")
 jax.config.update("jax_enable_x64", True)
 
 TORCH = '''

@@ -11,26 +11,22 @@ or JAX (each framework's documented default).
 
 from __future__ import annotations
 
-import importlib.util
 import textwrap
 
+import jax
 import numpy as np
 import pytest
-import sympy
+import torch
+from helpers import load_snippet as load
+from helpers import value_at as value
 from sympy import Symbol
 
 from derive import ParseError
 from derive.reading.code import read_code, read_file
 
-torch = pytest.importorskip("torch")
-jax = pytest.importorskip("jax")
 jax.config.update("jax_enable_x64", True)
 
 POINTS = [-6.5, -2.0, -0.75, -0.1, 0.3, 1.25, 2.5, 5.0]
-
-
-def value(expr: sympy.Expr, var: str, at: float) -> float:
-    return float(sympy.N(expr.subs(Symbol(var, real=True), sympy.Float(at, 30)), 20))
 
 
 # --- TensorFlow and Keras: read as the same function of PyTorch or JAX ---------------------------------------
@@ -143,12 +139,7 @@ gelu_exact = functools.partial(gelu, approximate=False)
 
 @pytest.fixture(scope="module")
 def jax_style(tmp_path_factory):
-    path = tmp_path_factory.mktemp("jax") / "functions.py"
-    path.write_text(textwrap.dedent(JAX_STYLE))
-    spec = importlib.util.spec_from_file_location("jax_style_functions", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return path, module
+    return load(tmp_path_factory.mktemp("jax"), JAX_STYLE, "jax_style_functions")
 
 
 @pytest.mark.parametrize("name", ["relu", "sigmoid", "silu", "gelu", "gelu_exact"])
@@ -211,12 +202,7 @@ class SoftPlus:
 
 @pytest.fixture(scope="module")
 def torch_style(tmp_path_factory):
-    path = tmp_path_factory.mktemp("torchstyle") / "acts.py"
-    path.write_text(textwrap.dedent(TORCH_STYLE))
-    spec = importlib.util.spec_from_file_location("torch_style_acts", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return path, module
+    return load(tmp_path_factory.mktemp("torchstyle"), TORCH_STYLE, "torch_style_acts")
 
 
 @pytest.mark.filterwarnings("ignore:`torch.jit.script` is deprecated:DeprecationWarning")

@@ -9,34 +9,18 @@ runs the same snippet with PyTorch (or NumPy) itself and compares the values at 
 
 from __future__ import annotations
 
-import importlib.util
-import textwrap
-
 import numpy as np
 import pytest
 import sympy
+import torch
+from helpers import load_snippet as load
+from helpers import value_at as value
 from sympy import Symbol
 
 from derive import ParseError
 from derive.reading.code import read_code, read_file
 
-torch = pytest.importorskip("torch")
-
 POINTS = [-7.25, -3.0, -2.5, -1.0, -0.25, 0.0, 0.5, 1.5, 2.999, 3.0, 4.75, 8.0]
-
-
-def value(expr: sympy.Expr, var: str, at: float) -> float:
-    return float(sympy.N(expr.subs(Symbol(var, real=True), sympy.Float(at, 30)), 20))
-
-
-def load(tmp_path, source: str, name: str = "acts"):
-    """The snippet as a module, imported by the test (derive never imports it)."""
-    path = tmp_path / f"{name}.py"
-    path.write_text(textwrap.dedent(source))
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return path, module
 
 
 def agrees(path, module, name: str, points=POINTS, rel: float = 1e-12) -> None:

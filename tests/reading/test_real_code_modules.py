@@ -16,15 +16,15 @@ import textwrap
 
 import numpy as np
 import pytest
-import sympy
+import torch
 from click.testing import CliRunner
+from helpers import load_snippet as load
+from helpers import value_at as value
 from sympy import Symbol
 
 from derive import ParseError, derive
 from derive.cli import main
 from derive.reading.code import read_file
-
-torch = pytest.importorskip("torch")
 
 POINTS = [-7.0, -3.5, -3.0, -1.2, -0.4, 0.0, 0.6, 1.0, 2.9, 3.0, 5.5, 6.5]
 
@@ -139,17 +139,7 @@ READ = [
 
 @pytest.fixture(scope="module")
 def modules(tmp_path_factory):
-    path = tmp_path_factory.mktemp("modules") / "layers.py"
-    path.write_text(textwrap.dedent(MODULES))
-    spec = importlib.util.spec_from_file_location("layers_for_derive", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return path, module
-
-
-def value(expr: sympy.Expr, var: str, at: float, **params: float) -> float:
-    values = {Symbol(k, positive=True): v for k, v in params.items()}
-    return float(sympy.N(expr.subs(values).subs(Symbol(var, real=True), sympy.Float(at, 30)), 20))
+    return load(tmp_path_factory.mktemp("modules"), MODULES, "layers_for_derive")
 
 
 def run(module, name: str, at: float) -> float:
@@ -354,12 +344,7 @@ SHAPE_NAMES = [
 
 @pytest.fixture(scope="module")
 def shapes(tmp_path_factory):
-    path = tmp_path_factory.mktemp("shapes") / "more_layers.py"
-    path.write_text(textwrap.dedent(SHAPES))
-    spec = importlib.util.spec_from_file_location("more_layers_for_derive", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return path, module
+    return load(tmp_path_factory.mktemp("shapes"), SHAPES, "more_layers_for_derive")
 
 
 def _thing(module, name: str):

@@ -8,37 +8,19 @@ the test runs the same snippet with PyTorch or NumPy itself and compares the val
 
 from __future__ import annotations
 
-import importlib.util
-import textwrap
-
 import numpy as np
 import pytest
-import sympy
+import torch
 from click.testing import CliRunner
-from sympy import Symbol
+from helpers import load_snippet as load
+from helpers import value_at as value
 
 from derive import ParseError
 from derive.cli import main
 from derive.knowledge.spellings import VECTOR_REFUSAL
 from derive.reading.code import read_code, read_file
 
-torch = pytest.importorskip("torch")
-
 POINTS = [-6.5, -3.0, -1.25, -0.5, -0.001, 0.0, 0.001, 0.75, 2.0, 4.5]
-
-
-def value(expr: sympy.Expr, var: str, at: float) -> float:
-    return float(sympy.N(expr.subs(Symbol(var, real=True), sympy.Float(at, 30)), 20))
-
-
-def load(tmp_path, source: str, name: str = "review_acts"):
-    """The snippet as a module, imported by the test (derive never imports it)."""
-    path = tmp_path / f"{name}.py"
-    path.write_text(textwrap.dedent(source))
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return path, module
 
 
 def agrees(path, module, name: str, kind: str = "torch") -> tuple[str, ...]:

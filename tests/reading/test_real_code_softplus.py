@@ -13,13 +13,12 @@ import math
 import mpmath
 import pytest
 import sympy
+import torch
 from sympy import Symbol
 
 from derive import derive
 from derive.knowledge.activations import THRESHOLD_UNSEEN
 from derive.reading.code import read_code
-
-torch = pytest.importorskip("torch")
 
 x = Symbol("x", real=True)
 POINTS = [-3.0, -0.5, 0.0, 0.9, 1.4, 1.49, 1.51, 1.6, 2.0, 4.0, 9.0]
