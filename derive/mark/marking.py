@@ -530,22 +530,22 @@ class _Judge:
         for label, value in self._quantities():
             if self._equal(left, value):
                 self.current = (label, value)
-                return [self.claim(n, shown, st.left), *(self.claim(n, shown, r) for r in st.rights)]
+                return self.every_side(n, shown, st)
         if rights and all(self._equal(left, r) for r in rights):
             self.side = (f"the left side of line {n}", left)  # a remark: the chain before it goes on after it
             return [MarkedLine(n, shown, left, None, RIGHT, "an equation of its own: its sides are equal")]
         if self.current is not None and any(self._equal(r, self.current[1]) for r in rights):
-            return [self.claim(n, shown, st.left), *(self.claim(n, shown, r) for r in st.rights)]
+            return self.every_side(n, shown, st)
         if self.current is None:
             return [self.unjudged(n, shown, "not judged: its sides differ, and no quantity is known before it")]
-        return [self.claim(n, shown, st.left), *(self.claim(n, shown, r) for r in st.rights)]
+        return self.every_side(n, shown, st)
 
     def _quantities(self) -> list[tuple[str, Expr]]:
         out = [self.current] if self.current is not None else []
         return out + [("g'", self.gprime), ("g", self.body)]
 
-    def continued(self, n: int, shown: str, text: str) -> MarkedLine:
-        """'= A': A is the quantity before; with none known, whichever of g' and g it equals."""
+    def read_side(self, n: int, shown: str, text: str) -> MarkedLine | tuple[Expr, Expr]:
+        """A side as read and its value; instead, its mark when it cannot be read or uses a name not defined."""
         try:
             expr = self.scope.read(text)
         except DeriveError as exc:
@@ -553,6 +553,18 @@ class _Judge:
         value = self.scope.value(expr)
         if self._unknown(value):
             return self.unjudged(n, shown, self._unknown_reason(value), expr)
+        return expr, value
+
+    def every_side(self, n: int, shown: str, st: Statement) -> list[MarkedLine]:
+        """Each side of a statement, its left one first, claimed equal to the current quantity."""
+        return [self.claim(n, shown, st.left), *(self.claim(n, shown, r) for r in st.rights)]
+
+    def continued(self, n: int, shown: str, text: str) -> MarkedLine:
+        """'= A': A is the quantity before; with none known, whichever of g' and g it equals."""
+        read = self.read_side(n, shown, text)
+        if isinstance(read, MarkedLine):
+            return read
+        expr, value = read
         if self.current is None or self.lost is not None:
             for label, reference in (("g'", self.gprime), ("g", self.body)):
                 if self._equal(value, reference):
@@ -567,13 +579,10 @@ class _Judge:
 
     def claim(self, n: int, shown: str, text: str) -> MarkedLine:
         """A side that must equal the current quantity."""
-        try:
-            expr = self.scope.read(text)
-        except DeriveError as exc:
-            return self.unreadable(n, shown, exc)
-        value = self.scope.value(expr)
-        if self._unknown(value):
-            return self.unjudged(n, shown, self._unknown_reason(value), expr)
+        read = self.read_side(n, shown, text)
+        if isinstance(read, MarkedLine):
+            return read
+        expr, value = read
         return self.judged(n, shown, expr, value, text=text)
 
     def _follows_claimed(self, value: Expr) -> int | None:

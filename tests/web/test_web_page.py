@@ -4,48 +4,22 @@ the reasons, a bad input's column, checking one's work, an export, and nothing o
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+from browsing import AXE, cli_latex, opened, typed_rows
 from click.testing import CliRunner
-from tools import KATEX_DIR
 
 from derive.cli import main
 from derive.serve.screenshots import until
 
 ROOT = Path(__file__).resolve().parents[2]
-AXE = KATEX_DIR / "node_modules" / "axe-core" / "axe.min.js"
 
 
 @pytest.fixture
 def browser(chromium):
     return chromium  # the session's Chromium (tests/web/conftest.py)
-
-
-def opened(browser, server, path="/", **options):
-    context = browser.new_context(accept_downloads=True, **options)
-    page = context.new_page()
-    page.requests = []
-    page.errors = []
-    page.on("request", lambda r: page.requests.append(r.url))
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
-    page.goto(server.base + path)
-    return page
-
-
-def typed_rows(page) -> list[str]:
-    """The steps as the page typeset them: each row's left and right cells' LaTeX, joined as the CLI writes it."""
-    rows = page.eval_on_selector_all(
-        "#steps tbody tr", "rows => rows.map(r => [r.cells[0].dataset.tex, r.cells[1].dataset.tex])"
-    )
-    return [f"{left} {right}" if left else right for left, right in rows]
-
-
-def cli_latex(*args: str) -> list[str]:
-    data = json.loads(CliRunner().invoke(main, ["steps", *args, "--format", "json"]).output)
-    return [s["latex"] for s in data["steps"]]
 
 
 def test_the_steps_are_the_clis_typeset_by_katex(browser, server):
